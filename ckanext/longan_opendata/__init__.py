@@ -1,0 +1,1 @@
+"""CKAN extension of the Long An open data portal."""

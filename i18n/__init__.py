@@ -1,0 +1,1 @@
+"""Message catalogues (shipped as ``ckanext.longan_opendata.i18n``)."""
