@@ -24,8 +24,13 @@ def _closed_port() -> int:
         return sock.getsockname()[1]  # closed again when the socket is
 
 
+@pytest.fixture()
+def ini(pytestconfig) -> str:
+    """The config the suite runs with (test.ini, or a sandbox's test-NAME.ini)."""
+    return str(Path(pytestconfig.getoption("ckan_ini")).resolve())
+
+
 def _run_doctor(*command: str, **env: str) -> subprocess.CompletedProcess:
-    command = command or (CKAN, "-c", str(ROOT / "test.ini"), "longan", "doctor")
     return subprocess.run(
         command,
         capture_output=True, text=True, timeout=120, cwd=ROOT, env={**os.environ, **env},
@@ -46,9 +51,9 @@ def test_doctor_passes_on_the_running_services():
     }
 
 
-def test_doctor_reports_a_stopped_solr_clearly_and_exits_non_zero():
+def test_doctor_reports_a_stopped_solr_clearly_and_exits_non_zero(ini):
     port = _closed_port()
-    result = _run_doctor(CKAN_SOLR_URL=f"http://127.0.0.1:{port}/solr/ckan")
+    result = _run_doctor(CKAN, "-c", ini, "longan", "doctor", CKAN_SOLR_URL=f"http://127.0.0.1:{port}/solr/ckan")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert f"Không kết nối được Solr tại http://127.0.0.1:{port}/solr/ckan" in result.stdout
@@ -56,11 +61,11 @@ def test_doctor_reports_a_stopped_solr_clearly_and_exits_non_zero():
     assert "scripts/services.sh start" in result.stdout
 
 
-def test_standalone_doctor_reports_an_unreachable_database_and_redis():
+def test_standalone_doctor_reports_an_unreachable_database_and_redis(ini):
     """CKAN cannot start without its database, so this is the doctor's CKAN-free entry point."""
     port = _closed_port()
     result = _run_doctor(
-        sys.executable, "-m", "ckanext.longan_opendata.doctor", "-c", str(ROOT / "test.ini"),
+        sys.executable, "-m", "ckanext.longan_opendata.doctor", "-c", ini,
         CKAN_SQLALCHEMY_URL=f"postgresql://longan_test:longan_test@127.0.0.1:{port}/longan_ckan_test",
         CKAN_REDIS_URL=f"redis://127.0.0.1:{port}/1",
     )
@@ -72,9 +77,8 @@ def test_standalone_doctor_reports_an_unreachable_database_and_redis():
     assert "Solr is up with schema ckan-2.12" in result.stdout  # the rest is still checked
 
 
-def test_standalone_doctor_hands_over_to_ckan_when_services_answer():
-    result = _run_doctor(
-        sys.executable, "-m", "ckanext.longan_opendata.doctor", "-c", str(ROOT / "test.ini"))
+def test_standalone_doctor_hands_over_to_ckan_when_services_answer(ini):
+    result = _run_doctor(sys.executable, "-m", "ckanext.longan_opendata.doctor", "-c", ini)
     # the CKAN-side checks ran (they print the plugin and migration findings)
     assert "All required plugins are enabled" in result.stdout
     assert "ckan database is migrated" in result.stdout
@@ -91,7 +95,7 @@ def test_doctor_names_a_missing_plugin_and_the_fix():
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
-def test_doctor_sees_real_harvest_consumers():
+def test_doctor_sees_real_harvest_consumers(ini):
     def harvest_finding() -> doctor.Finding:
         (finding,) = [f for f in doctor.run_checks(tk.config) if f.part == "harvest"]
         return finding
@@ -103,7 +107,7 @@ def test_doctor_sees_real_harvest_consumers():
     assert not harvest_finding().ok
 
     consumers = [
-        subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "harvester", kind], cwd=ROOT,
+        subprocess.Popen([CKAN, "-c", ini, "harvester", kind], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for kind in ("gather-consumer", "fetch-consumer")
     ]

@@ -294,7 +294,12 @@ def read_ini(path: str) -> dict[str, str]:
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     with open(path, encoding="utf-8") as fh:
         parser.read_file(fh)
-    cfg = dict(parser["app:main"]) if parser.has_section("app:main") else {}
+    own = dict(parser["app:main"]) if parser.has_section("app:main") else {}
+    cfg: dict[str, str] = {}
+    parent = own.get("use", "")
+    if parent.startswith("config:"):  # CKAN's config inheritance: `use = config:base.ini`
+        cfg.update(read_ini(os.path.join(os.path.dirname(os.path.abspath(path)), parent[7:])))
+    cfg.update(own)
     cfg["__file__"] = os.path.abspath(path)
     for key, var in ENV_OVERRIDES.items():
         if os.environ.get(var):
