@@ -11,6 +11,7 @@ PKG = "ckanext.longan_opendata"
 setup(
     packages=[
         PKG,
+        f"{PKG}.logic",
         f"{PKG}.harvesters",
         f"{PKG}.schemas",
         f"{PKG}.i18n",

@@ -8,9 +8,12 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import i18n, logs
+from ckanext.longan_opendata import i18n, logic, logs
 
 
+@tk.blanket.actions(logic.get_actions)
+@tk.blanket.auth_functions(logic.get_auth_functions)
+@tk.blanket.validators(logic.get_validators)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
@@ -20,6 +23,8 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):
         logs.install()
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
 
     # ITranslation: the catalogues live in the root ``i18n/`` folder, shipped as a package
     def i18n_directory(self) -> str:
