@@ -12,6 +12,7 @@ REQUIRED = (
 
 
 def _create(user: dict, **fields) -> dict:
+    fields.setdefault("contains_personal_data", "no")
     return helpers.call_action("package_create", context={"user": user["name"]}, **fields)
 
 

@@ -122,7 +122,7 @@ def load(user: str, echo: Callable[[str], Any] = print) -> int:
             continue
         dataset = tk.get_action("package_create")(dict(context), {
             "name": demo.name, "title": demo.title, "notes": demo.notes + ILLUSTRATIVE,
-            "owner_org": demo.org, "license_id": "cc-by",
+            "owner_org": demo.org, "license_id": "CC-BY-4.0", "contains_personal_data": "no",
             "tags": [{"name": tag} for tag in demo.tags],
         })
         table = tk.get_action("datastore_create")(dict(context), {
