@@ -9,13 +9,14 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import helpers, i18n, licenses, logic, logs, search
+from ckanext.longan_opendata import helpers, i18n, licenses, logic, logs, search, views
 
 
 @tk.blanket.actions(logic.get_actions)
 @tk.blanket.auth_functions(logic.get_auth_functions)
 @tk.blanket.validators(logic.get_validators)
 @tk.blanket.helpers(helpers.get_helpers)
+@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
