@@ -101,6 +101,7 @@ write_portal_ini() {
     "scheming.organization_schemas=ckanext.longan_opendata.schemas:organization.yaml" \
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
+    "ckanext.xloader.site_url=http://127.0.0.1:${PORTAL_PORT:-5000}" \
     "ckan.auth.create_user_via_web=false" >/dev/null
   mkdir -p "$RUN/storage"
 }
