@@ -209,10 +209,12 @@ def api_guide_examples() -> dict[str, Any]:
         "dcat": "curl -sS " + shlex.quote(f"{site}/dataset/{name}.ttl"),
         "catalog": "curl -sS " + shlex.quote(f"{site}/catalog.ttl"),
         "datastore": longan_api_examples(resource_id),
-        # an example shown to the reader, run by the DataStore's read-only SQL user
-        "sql": "curl -sS -G " + shlex.quote(f"{base}/datastore_search_sql") + " --data-urlencode "
-               + shlex.quote("sql=" + _SQL_EXAMPLE.format(table=resource_id)),
     }
+    if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
+        # an example shown to the reader, run by the DataStore's read-only SQL user
+        examples["sql"] = ("curl -sS -G " + shlex.quote(f"{base}/datastore_search_sql")
+                           + " --data-urlencode "
+                           + shlex.quote("sql=" + _SQL_EXAMPLE.format(table=resource_id)))
     return {"dataset": dataset, "resource": resource, "examples": examples, "base": base + "/",
             "examples_json": json.dumps(examples, ensure_ascii=False)}
 

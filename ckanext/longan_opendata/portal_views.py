@@ -5,11 +5,12 @@ hooked after every request (see :mod:`ckanext.longan_opendata.usage`).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata import portal_helpers, usage
 
@@ -55,6 +56,20 @@ def download(resource_id: str) -> Response:
     return tk.redirect_to(url)
 
 
+def datatables_images(path: str) -> Response:
+    """The images that datatables_view's stylesheet points to.
+
+    CKAN 2.12 bundles that stylesheet into ``/webassets/ckanext-datatablesview/`` without
+    rewriting its relative ``url(vendor/FontAwesome/images/…)``, which then answers 404 (a
+    console error under every table preview); serve them from the plugin's own folder.
+    """
+    import ckanext.datatablesview as datatablesview
+
+    folder = os.path.join(os.path.dirname(datatablesview.__file__),
+                          "assets", "vendor", "FontAwesome", "images")
+    return send_from_directory(folder, path, max_age=86400)
+
+
 def _count(response: Response) -> Response:
     """After each request: count dataset pages and downloads served without error."""
     endpoint = request.endpoint
@@ -77,6 +92,9 @@ def _count(response: Response) -> Response:
 portal.add_url_rule("/thong-ke", view_func=statistics)
 portal.add_url_rule("/huong-dan-api", view_func=api_guide)
 portal.add_url_rule("/tai-ve/<resource_id>", view_func=download)
+portal.add_url_rule(
+    "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
+    view_func=datatables_images)
 portal.after_app_request(_count)
 
 

@@ -17,8 +17,8 @@ def make_dataset(user: dict, org: dict, name: str, **fields) -> dict:
 def agencies():
     """A steward with two agencies: (user, statistics office, health department)."""
     user = factories.Sysadmin()
-    stats_office = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê")
-    health = factories.Organization(name="so-y-te", title="Sở Y tế")
+    stats_office = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê", image_url="")
+    health = factories.Organization(name="so-y-te", title="Sở Y tế", image_url="")
     return user, stats_office, health
 
 

@@ -10,26 +10,28 @@
     var key = canvas.getAttribute("data-chart");
     var series = data[key];
     if (!series || !series.labels.length) { return; }
-    var line = key === "month";
     var doughnut = key === "format";
+    var vertical = key === "month";
     new Chart(canvas, {
-      type: line ? "line" : (doughnut ? "doughnut" : "bar"),
+      type: doughnut ? "doughnut" : "bar",
       data: {
         labels: series.labels,
         datasets: [{
           label: canvas.getAttribute("aria-label"),
           data: series.values,
-          backgroundColor: doughnut ? colours : colours[0],
-          borderColor: line ? colours[0] : undefined,
-          fill: false
+          backgroundColor: doughnut ? colours : colours[vertical ? 2 : 0]
         }]
       },
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        indexAxis: (line || doughnut) ? "x" : "y",
-        plugins: { legend: { display: doughnut } }
+        indexAxis: (vertical || doughnut) ? "x" : "y",
+        plugins: { legend: { display: doughnut } },
+        scales: doughnut ? {} : {
+          x: { beginAtZero: true, ticks: { precision: 0 } },
+          y: { beginAtZero: true, ticks: { precision: 0 } }
+        }
       }
     });
     canvas.setAttribute("data-drawn", "true");
