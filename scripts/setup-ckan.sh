@@ -98,6 +98,7 @@ write_portal_ini() {
     "ckan.storage_path=$RUN/storage" \
     "ckan.plugins=$(plugins_line)" \
     "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml" \
+    "scheming.organization_schemas=ckanext.longan_opendata.schemas:organization.yaml" \
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
     "ckan.auth.create_user_via_web=false" >/dev/null

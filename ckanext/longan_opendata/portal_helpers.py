@@ -9,33 +9,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.longan_opendata import usage
+from ckanext.longan_opendata import codelists, licenses, usage
 
 __all__ = ["get_helpers", "chart_data", "api_guide_examples"]
-
-# Licences of the portal explained in plain words (what you may do, what you must do)
-_LICENCE_PLAIN: dict[str, tuple[str, str]] = {
-    "vn-open-data-1.0": (
-        "Được tự do sao chép, chia sẻ, chỉnh sửa và dùng cho mọi mục đích, kể cả thương mại. "
-        "Chỉ cần ghi rõ nguồn dữ liệu là cơ quan công bố trên Cổng dữ liệu mở tỉnh Long An.",
-        "Free to copy, share, adapt and use for any purpose, including commercially. Just "
-        "credit the publishing agency on the Long An open data portal."),
-    "CC-BY-4.0": (
-        "Được tự do sao chép, chia sẻ, chỉnh sửa và dùng cho mọi mục đích, kể cả thương mại, "
-        "với điều kiện ghi rõ nguồn (tên cơ quan, tên bộ dữ liệu) và nêu rõ nếu đã thay đổi.",
-        "Free to copy, share, adapt and use for any purpose, including commercially, as long "
-        "as you credit the source and say whether you changed it."),
-    "CC0-1.0": (
-        "Dữ liệu thuộc phạm vi công cộng: được dùng cho mọi mục đích mà không cần xin phép hay "
-        "ghi nguồn (khuyến khích ghi nguồn).",
-        "Public domain: use it for any purpose without asking or crediting (credit is "
-        "appreciated)."),
-    "ODbL-1.0": (
-        "Được tự do dùng, chia sẻ và chỉnh sửa cơ sở dữ liệu, với điều kiện ghi nguồn và chia "
-        "sẻ cơ sở dữ liệu đã chỉnh sửa theo cùng giấy phép ODbL.",
-        "Free to use, share and adapt the database, as long as you credit the source and share "
-        "adapted databases under the same ODbL licence."),
-}
 
 _FORMAT_CLASSES = {
     "CSV": "csv", "XLSX": "xls", "XLS": "xls", "JSON": "json", "GEOJSON": "json",
@@ -48,24 +24,6 @@ def _lang() -> str:
         return tk.h.lang() or "vi"
     except (RuntimeError, AttributeError):
         return tk.config.get("ckan.locale_default") or "vi"
-
-
-def longan_label(list_name: str, code: str) -> str:
-    """Label of a code (theme, frequency…) from the metadata code lists, else the code."""
-    try:
-        from ckanext.longan_opendata import codelists
-        return codelists.label(list_name, code, _lang())
-    except (ImportError, KeyError, FileNotFoundError):
-        return code
-
-
-def longan_unit_label(code: str) -> str:
-    """Name of an administrative unit code, else the code."""
-    try:
-        from ckanext.longan_opendata import units
-        return units.name(code)
-    except (ImportError, KeyError, FileNotFoundError):
-        return code
 
 
 def longan_stats() -> dict[str, Any]:
@@ -99,11 +57,9 @@ def longan_usage(package_id: str) -> dict[str, Any]:
 
 
 def longan_licence_plain(license_id: str | None) -> str:
-    """What the licence lets you do, in plain words (Vietnamese or English)."""
-    text = _LICENCE_PLAIN.get(license_id or "")
-    if not text:
-        return ""
-    return text[1] if _lang() == "en" else text[0]
+    """What the licence lets you do, in plain words, in the visitor's language."""
+    found = licenses.portal_licenses().get(license_id or "")
+    return tk.h.longan_license_summary(found) if found else ""
 
 
 def longan_format_class(fmt: str | None) -> str:
@@ -181,7 +137,8 @@ def chart_data(stats: dict[str, Any]) -> dict[str, Any]:
     months = stats.get("published_per_month", [])
     return {
         "agency": pairs(stats.get("by_agency", {}), lambda c: titles.get(c, c)),
-        "theme": pairs(stats.get("by_theme", {}), lambda c: longan_label("themes", c)),
+        "theme": pairs(stats.get("by_theme", {}),
+                       lambda c: codelists.label("themes", c, _lang())),
         "format": pairs(stats.get("by_format", {}), str),
         "month": {"labels": [m["month"] for m in months],
                   "values": [m["count"] for m in months]},
@@ -221,8 +178,6 @@ def api_guide_examples() -> dict[str, Any]:
 
 def get_helpers() -> dict[str, Any]:
     return {
-        "longan_label": longan_label,
-        "longan_unit_label": longan_unit_label,
         "longan_stats": longan_stats,
         "longan_home_limit": longan_home_limit,
         "longan_newest_datasets": longan_newest_datasets,

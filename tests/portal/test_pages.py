@@ -6,6 +6,7 @@ import html
 import pytest
 from ckan.tests import helpers
 
+from ckanext.longan_opendata import licenses
 from tests.portal.conftest import make_dataset, make_table
 
 pytestmark = [
@@ -66,7 +67,7 @@ def test_dataset_page(app, catalogue):
     assert "datastore_search" in page and "curl -sS -G" in page and "urllib.request" in page
     for fmt in ("ttl", "rdf", "jsonld"):
         assert f"/dataset/{pkg['name']}.{fmt}" in page
-    assert "ghi rõ nguồn" in page  # the licence in plain Vietnamese
+    assert licenses.portal_licenses()["CC-BY-4.0"]["summary_vi"] in page  # plain Vietnamese
     assert "Cục Thống kê (20" in page and "Cổng dữ liệu mở tỉnh Long An. http" in page  # citation
 
 

@@ -143,8 +143,7 @@ def test_harvest_sources_with_last_job_status_and_errors(agencies):
 
 @pytest.mark.ckan_config("ckanext.longan_opendata.stats.cache_seconds", 0)
 def test_themes_units_and_update_frequency(agencies):
-    """Needs the metadata issue's schema and index fields (vocab_theme, vocab_frequency…)."""
-    pytest.importorskip("ckanext.longan_opendata.search")
+    """Themes, units and frequencies come from the metadata schema and its index fields."""
     user, office, health = agencies
     make_dataset(user, office, "dan-so", theme=["dan-cu-xa-hoi", "kinh-te"],
                  frequency="annual", spatial_units=["old-80"])

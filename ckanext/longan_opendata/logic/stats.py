@@ -66,12 +66,16 @@ def _freshness() -> dict[str, Any]:
     """Share of datasets with a regular frequency whose last change is within that frequency."""
     fields = {"facet.field": [FACET_FREQUENCY], "facet.limit": -1, "facet.mincount": 1}
     regular = " OR ".join(FREQUENCY_DAYS)
-    declared = _facet_counts(_search(fq=f"{FACET_FREQUENCY}:({regular})", **fields),
+    # package_search appends "+site_id:… +capacity:public" to fq: each filter here must be a
+    # required clause too ("+(…)"), or Solr would treat it as optional
+    declared = _facet_counts(_search(fq=f"+{FACET_FREQUENCY}:({regular})", **fields),
                              FACET_FREQUENCY)
     fresh_clauses = " OR ".join(
-        f"({FACET_FREQUENCY}:{code} AND metadata_modified:[NOW-{days}DAYS TO *])"
+        f"(+{FACET_FREQUENCY}:{code} +metadata_modified:[NOW-{days}DAYS TO *])"
         for code, days in FREQUENCY_DAYS.items())
-    fresh = _facet_counts(_search(fq=fresh_clauses, **fields), FACET_FREQUENCY)
+    fresh = _facet_counts(_search(fq=f"+({fresh_clauses})", **fields), FACET_FREQUENCY)
+    declared = {code: n for code, n in declared.items() if code in FREQUENCY_DAYS}
+    fresh = {code: n for code, n in fresh.items() if code in FREQUENCY_DAYS}
     total, on_time = sum(declared.values()), sum(fresh.values())
     return {
         "datasets_with_frequency": total,

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata import portal_helpers, usage
 
-__all__ = ["get_blueprints"]
+__all__ = ["portal"]
 
 portal = Blueprint("longan_portal", __name__)
 
@@ -96,7 +96,3 @@ portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
 portal.after_app_request(_count)
-
-
-def get_blueprints() -> list[Blueprint]:
-    return [portal]
