@@ -50,4 +50,21 @@ def seed_shared_db(rows: int, db_url: str | None, secrets_file: str | None):
         click.echo(f"{table}: {count}")
 
 
-COMMANDS = [shared_db_roles, seed_shared_db]
+@click.command("lgsp-demo")
+@click.option("--port", default=8765, show_default=True, type=int)
+def lgsp_demo(port: int):
+    """Serve the LGSP-like demo REST service on 127.0.0.1 (token auth, pagination).
+
+    Credentials from LONGAN_LGSP_API_KEY, LONGAN_LGSP_CLIENT_ID and LONGAN_LGSP_CLIENT_SECRET
+    (demo defaults otherwise).
+    """
+    import os
+
+    from ckanext.longan_opendata import lgsp_demo as service
+
+    service.serve(port, os.environ.get("LONGAN_LGSP_API_KEY", "khoa-demo-lgsp"),
+                  os.environ.get("LONGAN_LGSP_CLIENT_ID", "cong-du-lieu-mo"),
+                  os.environ.get("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-demo"), click.echo)
+
+
+COMMANDS = [shared_db_roles, seed_shared_db, lgsp_demo]

@@ -302,7 +302,16 @@ def _copy_rows(cur, table: sql.Composable, columns: list[str], rows: list[tuple[
         table, sql.SQL(", ").join(map(sql.Identifier, columns))).as_string(cur), buffer)
 
 
-def _small_tables(cur) -> None:
+POPULATION_COLUMNS = ["ma_xa", "ten_xa", "ma_huyen", "ten_huyen", "nam", "dan_so", "dan_so_nam",
+                      "dan_so_nu", "dien_tich_km2", "mat_do_dan_so"]
+SCHOOL_COLUMNS = ["ma_truong", "ten_truong", "cap_hoc", "loai_hinh", "ma_xa", "ten_huyen", "so_lop",
+                  "so_hoc_sinh", "so_giao_vien", "ngay_thanh_lap", "dat_chuan_quoc_gia"]
+ONLINE_COLUMNS = ["thang", "co_quan", "linh_vuc", "so_ho_so_tiep_nhan", "so_ho_so_truc_tuyen",
+                  "ty_le_dung_han", "cap_nhat_luc"]
+
+
+def population_rows() -> list[tuple[Any, ...]]:
+    """Rows of ``thong_ke.dan_so_theo_xa`` (also served by the demo LGSP service)."""
     units = communes()
     pop = []
     for i, (code, name, dcode, district) in enumerate(units):
@@ -315,10 +324,12 @@ def _small_tables(cur) -> None:
             pop.append((code, name, dcode, district, year, None if missing else total,
                         None if missing else male, None if missing else total - male,
                         area, None if missing else round(total / area, 1)))
-    _copy_rows(cur, sql.SQL("thong_ke.dan_so_theo_xa"),
-               ["ma_xa", "ten_xa", "ma_huyen", "ten_huyen", "nam", "dan_so", "dan_so_nam",
-                "dan_so_nu", "dien_tich_km2", "mat_do_dan_so"], pop)
+    return pop
 
+
+def school_rows() -> list[tuple[Any, ...]]:
+    """Rows of ``thong_ke.truong_hoc`` (also served by the demo LGSP service)."""
+    units = communes()
     schools = []
     for i, (code, name, _dcode, district) in enumerate(units):
         for j, level in enumerate(SCHOOL_LEVELS):
@@ -331,9 +342,34 @@ def _small_tables(cur) -> None:
                 f"Trường {level} {name.removeprefix('Xã ').removeprefix('Thị trấn ')}",
                 level, "Tư thục" if (i + j) % 17 == 0 else "Công lập", code, district,
                 pupils // 30 + 1, pupils, pupils // 18 + 2, founded, (i + j) % 4 == 0))
-    _copy_rows(cur, sql.SQL("thong_ke.truong_hoc"),
-               ["ma_truong", "ten_truong", "cap_hoc", "loai_hinh", "ma_xa", "ten_huyen", "so_lop",
-                "so_hoc_sinh", "so_giao_vien", "ngay_thanh_lap", "dat_chuan_quoc_gia"], schools)
+    return schools
+
+
+def online_rows() -> list[tuple[Any, ...]]:
+    """Rows of ``dich_vu_cong.thong_ke_truc_tuyen`` (also served by the demo LGSP service)."""
+    online = []
+    agencies = sorted({p[2] for p in PROCEDURES})
+    fields_ = sorted({p[1] for p in PROCEDURES})
+    for year in range(2023, 2026):
+        for month in range(1, 13):
+            for a, agency in enumerate(agencies):
+                for f, field in enumerate(fields_):
+                    if (a + f) % 3:
+                        continue
+                    received = 40 + (a * 97 + f * 31 + month * 13 + year) % 700
+                    online.append((
+                        f"{year}-{month:02d}-01", agency, field, received,
+                        received * (40 + (a + month + year) % 55) // 100,
+                        None if (a + f + month) % 17 == 0 else round(
+                            88 + (a * 3 + f + month) % 12 + 0.25 * (month % 4), 2),
+                        f"{year}-{month:02d}-28 17:{(a * 7 + f) % 60:02d}:00"))
+    return online
+
+
+def _small_tables(cur) -> None:
+    _copy_rows(cur, sql.SQL("thong_ke.dan_so_theo_xa"), POPULATION_COLUMNS, population_rows())
+    _copy_rows(cur, sql.SQL("thong_ke.truong_hoc"), SCHOOL_COLUMNS, school_rows())
+    _copy_rows(cur, sql.SQL("dich_vu_cong.thong_ke_truc_tuyen"), ONLINE_COLUMNS, online_rows())
 
     health = []
     n = 0
@@ -393,25 +429,6 @@ def _small_tables(cur) -> None:
     _copy_rows(cur, sql.SQL("thong_ke.luong_mua_thang"),
                ["tram_quan_trac", "thang", "luong_mua_mm", "so_ngay_mua"], rain)
 
-    online = []
-    agencies = sorted({p[2] for p in PROCEDURES})
-    fields_ = sorted({p[1] for p in PROCEDURES})
-    for year in range(2023, 2026):
-        for month in range(1, 13):
-            for a, agency in enumerate(agencies):
-                for f, field in enumerate(fields_):
-                    if (a + f) % 3:
-                        continue
-                    received = 40 + (a * 97 + f * 31 + month * 13 + year) % 700
-                    online.append((
-                        f"{year}-{month:02d}-01", agency, field, received,
-                        received * (40 + (a + month + year - 2023 * 0) % 55) // 100,
-                        None if (a + f + month) % 17 == 0 else round(
-                            88 + (a * 3 + f + month) % 12 + 0.25 * (month % 4), 2),
-                        f"{year}-{month:02d}-28 17:{(a * 7 + f) % 60:02d}:00"))
-    _copy_rows(cur, sql.SQL("dich_vu_cong.thong_ke_truc_tuyen"),
-               ["thang", "co_quan", "linh_vuc", "so_ho_so_tiep_nhan", "so_ho_so_truc_tuyen",
-                "ty_le_dung_han", "cap_nhat_luc"], online)
 
 
 def _large_table(cur, rows: int) -> None:

@@ -113,3 +113,21 @@ def activity_count(package_id: str) -> int:
     from ckanext.activity.model import Activity
 
     return model.Session.query(Activity).filter_by(object_id=package_id).count()
+
+
+@pytest.fixture()
+def lgsp(monkeypatch) -> Iterator[Any]:
+    """The demo LGSP service on a free port of 127.0.0.1 (real HTTP), with its secrets in the
+    environment variables the sources name."""
+    from ckanext.longan_opendata.lgsp_demo import LgspDemo
+
+    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "khoa-kiem-thu")
+    monkeypatch.setenv("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-kiem-thu")
+    with LgspDemo(api_key="khoa-kiem-thu", client_secret="bi-mat-kiem-thu") as demo:
+        yield demo
+
+
+def control(demo: Any, **switches: Any) -> None:
+    import requests
+
+    requests.post(demo.url + "/_control", json=switches, timeout=5).raise_for_status()
