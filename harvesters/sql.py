@@ -152,15 +152,16 @@ class LonganSqlHarvester(base.LonganHarvester):
 
     # ------------------------------------------------------------------------------- connection
     @staticmethod
-    def _connect(cfg: dict[str, Any]) -> psycopg2.extensions.connection:
-        """A read-only psycopg2 connection (PostgreSQL sources)."""
+    def _connect(cfg: dict[str, Any], stage: str = "gather") -> psycopg2.extensions.connection:
+        """A read-only psycopg2 connection (PostgreSQL sources), named after the stage."""
         url: URL = make_url(cfg["url"])
         password = base.read_secret(cfg, "password")
         try:
             conn = psycopg2.connect(
                 host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
                 password=password, dbname=url.database, connect_timeout=10,
-                application_name="longan-harvest", **{k: str(v) for k, v in url.query.items()})
+                application_name=f"longan-harvest-{stage}",
+                **{k: str(v) for k, v in url.query.items()})
         except psycopg2.OperationalError as exc:
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             if "password authentication failed" in text:
@@ -289,7 +290,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 columns, data_sha, _problems = self._generic_hash(cfg, item)
                 comment, tz = "", []
             else:
-                conn = self._connect(cfg)
+                conn = self._connect(cfg, "fetch")
                 try:
                     with conn.cursor() as cur:
                         columns, comment, tz = self._columns(cur, item)
@@ -333,7 +334,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                        f"Harvested from the shared database: `{where}`.")
         try:
             if self._is_postgres(cfg):
-                conn = self._connect(cfg)
+                conn = self._connect(cfg, "import")
                 hasher = loader.HashingReader(None)  # type: ignore[arg-type]
 
                 def feed(copy_from: Any) -> None:

@@ -142,6 +142,13 @@ def test_changed_metadata_or_rows_update_the_same_dataset(
     assert third["dataset"]["title"] == "Giá lúa tẻ thường"
     assert third["dataset"]["name"] == dataset["name"]
 
+    with owner_conn.cursor() as cur:  # a column added at the source: a new table version
+        cur.execute("ALTER TABLE kiem_thu.gia_lua ADD COLUMN ghi_chu text DEFAULT 'tạm tính'")
+    [fourth] = run_harvest(source, LonganSqlHarvester()).values()
+    assert fourth["report_status"] == "updated", fourth["errors"]
+    assert "thêm cột ['ghi_chu']" in fourth["dataset"]["resources"][0]["description"]
+    assert datastore_rows(resource_id)["records"][0]["ghi_chu"] == "tạm tính"
+
 
 def test_table_gone_makes_the_dataset_private_with_a_note(
         shared_database, reader_env, sysadmin, org, owner_conn, scratch_schema):
