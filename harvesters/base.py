@@ -213,11 +213,15 @@ class LonganHarvester(HarvesterBase):
                 .all())
         return {obj.guid: obj for obj in rows}
 
-    def _gather_objects(self, harvest_job: Any, items: dict[str, dict[str, Any]]) -> list[str]:
-        """Objects for the tables/endpoints ``items`` (guid → item), and deletions for the rest."""
+    def _gather_objects(self, harvest_job: Any, items: dict[str, dict[str, Any]],
+                        keep: set[str] | None = None) -> list[str]:
+        """Objects for the tables/endpoints ``items`` (guid → item), and deletions for the rest;
+        the guids in ``keep`` are known unchanged and get no object."""
         previous = self._previous_objects(harvest_job.source.id)
         ids = []
         for guid, item in items.items():
+            if keep and guid in keep:
+                continue
             obj = HarvestObject(guid=guid, job=harvest_job,
                                 content=json.dumps({"item": item}, ensure_ascii=False),
                                 extras=[HarvestObjectExtra(key="status", value="change")])

@@ -22,6 +22,12 @@ from the environment variable (whose name must start with
 ``ckanext.longan_opendata.harvest.secret_env_prefix``) or from a ``KEY=value`` file inside
 ``ckanext.longan_opendata.harvest.secrets_dir``.
 
+Change detection: a sha256 over the columns, the item's metadata and the COPY stream. By default
+(``"check_in_gather": true``) the gather stage already hashes every table on its one connection and
+creates harvest objects only for the tables that changed (and deletions for the ones gone), so an
+unchanged source costs one connection and a read of its tables, and writes nothing; with ``false``
+every table gets an object whose fetch stage hashes it and reports it "not modified".
+
 Every connection is read-only (``SET TRANSACTION READ ONLY``); identifiers are quoted; a named
 query must be a single ``SELECT``/``WITH`` statement, and runs inside the read-only transaction, so
 DML or DDL fails anyway. From PostgreSQL the rows stream ``COPY (SELECT …) TO STDOUT`` →
@@ -41,6 +47,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg2
+from ckan import model
 from psycopg2 import sql as pgsql
 from sqlalchemy.engine import URL, make_url
 
@@ -109,6 +116,8 @@ class LonganSqlHarvester(base.LonganHarvester):
             raise base.err("url", "không được chứa mật khẩu; dùng password_env hoặc password_file",
                            "must not contain a password; use password_env or password_file")
         base.validate_common(cfg)
+        if not isinstance(cfg.get("check_in_gather", True), bool):
+            raise base.err("check_in_gather", "phải là true hoặc false", "must be true or false")
         base.validate_secret_ref(cfg, "password")
         tables = cfg.get("tables")
         if not isinstance(tables, list) or not tables:
@@ -257,12 +266,14 @@ class LonganSqlHarvester(base.LonganHarvester):
         for item in cfg["tables"]:
             guid = f"{harvest_job.source.id}:{self._item_key(item)}"
             items[guid] = item
+        unchanged: set[str] = set()
         if self._is_postgres(cfg):
             try:
                 conn = self._connect(cfg)
             except base.ConfigError as exc:
                 self._save_gather_error(str(exc), harvest_job)
                 return None
+            previous = self._previous_objects(harvest_job.source.id)
             try:
                 with conn.cursor() as cur:
                     for guid, item in list(items.items()):
@@ -275,9 +286,51 @@ class LonganSqlHarvester(base.LonganHarvester):
                         if not cur.fetchone()[0]:
                             log.info("%s: table gone at the source", guid)
                             del items[guid]
+                if cfg.get("check_in_gather", True):
+                    unchanged = self._unchanged_in_gather(conn, items, previous)
+            except psycopg2.Error as exc:
+                log.warning("gather-time change check failed, fetching all: %s", exc)
+                unchanged = set()
             finally:
                 conn.close()
-        return self._gather_objects(harvest_job, items)
+        ids = self._gather_objects(harvest_job, items, keep=unchanged)
+        if unchanged:
+            log.info("%s: %d bảng không đổi / unchanged tables skipped", harvest_job.source.id,
+                     len(unchanged))
+        return ids
+
+    def _unchanged_in_gather(self, conn: Any, items: dict[str, dict[str, Any]],
+                             previous: dict[str, Any]) -> set[str]:
+        """Guids whose content hash equals the current object's, computed on one connection:
+        a re-harvest of an unchanged source then creates no harvest object and writes nothing."""
+        found = set()
+        for guid, item in items.items():
+            old = previous.get(guid)
+            if old is None or not old.content:
+                continue
+            old_hash = json.loads(old.content).get("hash")
+            package = model.Package.get(old.package_id)
+            if not old_hash or package is None or package.state != "active":
+                continue
+            if self._hash(conn, item)[0] == old_hash:
+                found.add(guid)
+            conn.rollback()
+        return found
+
+    def _hash(self, conn: Any, item: dict[str, Any]) -> tuple[str, list[loader.Column], str,
+                                                              list[str]]:
+        """Content hash of a table/query: (hash, columns, comment, timestamptz columns)."""
+        with conn.cursor() as cur:
+            columns, comment, tz = self._columns(cur, item)
+        hasher = loader.HashingReader(None)  # type: ignore[arg-type]
+
+        def consume(source: Any) -> None:
+            hasher.raw = source
+            while hasher.read(1 << 20):
+                pass
+
+        self._pipe_copy(conn, self._copy_out_sql(item, columns, tz).as_string(conn), consume)
+        return self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz
 
     def fetch_stage(self, harvest_object: Any) -> bool | str:
         if self._status(harvest_object) == "delete":
@@ -289,21 +342,11 @@ class LonganSqlHarvester(base.LonganHarvester):
             if not self._is_postgres(cfg):
                 columns, data_sha, _problems = self._generic_hash(cfg, item)
                 comment, tz = "", []
+                new_hash = self.content_hash(item, columns, data_sha)
             else:
                 conn = self._connect(cfg, "fetch")
                 try:
-                    with conn.cursor() as cur:
-                        columns, comment, tz = self._columns(cur, item)
-                    hasher = loader.HashingReader(None)  # type: ignore[arg-type]
-
-                    def consume(source: Any) -> None:
-                        hasher.raw = source
-                        while hasher.read(1 << 20):
-                            pass
-
-                    self._pipe_copy(conn, self._copy_out_sql(item, columns, tz).as_string(conn),
-                                    consume)
-                    data_sha = hasher.sha256.hexdigest()
+                    new_hash, columns, comment, tz = self._hash(conn, item)
                 finally:
                     conn.close()
         except base.ConfigError as exc:
@@ -312,7 +355,6 @@ class LonganSqlHarvester(base.LonganHarvester):
             return self._error(harvest_object, "Fetch",
                                f"{where}: lỗi khi đọc nguồn / error reading the source: "
                                f"{str(exc).strip()}")
-        new_hash = self.content_hash(item, columns, data_sha)
         harvest_object.content = json.dumps(
             {"item": item, "hash": new_hash, "comment": comment, "tz": tz,
              "columns": [[c.id, c.type] for c in columns]}, ensure_ascii=False)
