@@ -28,8 +28,8 @@ import sqlalchemy as sa
 SOLR_SCHEMA_NAME = "ckan-2.12"
 MIGRATED_PLUGINS = ("activity", "harvest")
 DEFAULT_REQUIRED_PLUGINS = (
-    "longan_opendata scheming_datasets harvest dcat structured_data activity datastore "
-    "datatables_view"
+    "longan_opendata scheming_datasets scheming_organizations harvest dcat structured_data "
+    "activity datastore datatables_view xloader"
 )
 # CKAN's own environment variables that override the config file
 ENV_OVERRIDES = {

@@ -2,27 +2,33 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import i18n, logic, logs
+from ckanext.longan_opendata import helpers, i18n, licenses, logic, logs, search, views
 
 
 @tk.blanket.actions(logic.get_actions)
 @tk.blanket.auth_functions(logic.get_auth_functions)
 @tk.blanket.validators(logic.get_validators)
+@tk.blanket.helpers(helpers.get_helpers)
+@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):
         logs.install()
+        licenses.use_portal_licenses(config)
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
 
@@ -32,3 +38,18 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_domain(self) -> str:
         return "ckanext-longan_opendata"
+
+    # IFacets
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return search.facets(facets_dict)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.index_fields(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.normalise_query(search_params)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.label_facet_items(search_results)
