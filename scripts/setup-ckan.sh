@@ -98,6 +98,8 @@ write_portal_ini() {
     "ckan.storage_path=$RUN/storage" \
     "ckan.plugins=$(plugins_line)" \
     "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml" \
+    "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 longan_dcat_ap_3" \
+    "ckanext.dcat.structured_data.profiles=longan_schemaorg" \
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
     "ckan.auth.create_user_via_web=false" >/dev/null
