@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
-from ckanext.longan_opendata import demo, harvest_cli
+from ckanext.longan_opendata import dcat_cli, demo, harvest_cli
 from ckanext.longan_opendata import doctor as doctor_checks
 
 __all__ = ["longan"]
@@ -37,3 +37,4 @@ def load_demo(user: str):
 
 for _command in harvest_cli.COMMANDS:
     longan.add_command(_command)
+longan.add_command(dcat_cli.validate_dcat)
