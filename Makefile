@@ -19,7 +19,7 @@ $(STAMP): requirements.txt dev-requirements.txt setup.py setup.cfg
 # message catalogues are compiled, never committed
 MO := $(patsubst %.po,%.mo,$(wildcard i18n/*/LC_MESSAGES/*.po))
 %.mo: %.po | $(STAMP)
-	@$(BIN)/pybabel compile -q -i $< -o $@
+	@$(BIN)/pybabel compile -i $< -o $@ >/dev/null
 
 install: $(STAMP) $(MO)
 	@scripts/services.sh install

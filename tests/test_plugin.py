@@ -6,8 +6,8 @@ from ckan.plugins import plugin_loaded
 from ckan.tests import factories, helpers
 
 REQUIRED = (
-    "longan_opendata", "scheming_datasets", "harvest", "dcat", "structured_data",
-    "activity", "datastore", "datatables_view",
+    "longan_opendata", "scheming_datasets", "scheming_organizations", "harvest", "dcat",
+    "structured_data", "activity", "datastore", "datatables_view", "xloader",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
-from ckanext.longan_opendata import dcat_cli, demo
+from ckanext.longan_opendata import dcat_cli, demo, harvest_cli
 from ckanext.longan_opendata import doctor as doctor_checks
 
 __all__ = ["longan"]
@@ -35,4 +35,6 @@ def load_demo(user: str):
     click.echo(f"Dữ liệu mẫu: đã tạo {created} mục / demo content: {created} created")
 
 
+for _command in harvest_cli.COMMANDS:
+    longan.add_command(_command)
 longan.add_command(dcat_cli.validate_dcat)

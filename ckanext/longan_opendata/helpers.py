@@ -63,6 +63,15 @@ def longan_code_label(list_name: str, value: str) -> str:
     return codelists.label(list_name, value, _lang())
 
 
+def longan_license_title(license_: dict[str, Any]) -> str:
+    return license_.get("title_en") if _lang() == "en" and license_.get("title_en") \
+        else license_["title"]
+
+
+def longan_license_summary(license_: dict[str, Any]) -> str:
+    return license_.get(f"summary_{_lang()}") or license_.get("summary_vi", "")
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         name: fn for name, fn in globals().items()

@@ -9,13 +9,23 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import helpers, i18n, licenses, logic, logs, search
+from ckanext.longan_opendata import (
+    helpers,
+    i18n,
+    licenses,
+    logic,
+    logs,
+    portal_helpers,
+    search,
+    views,
+)
 
 
 @tk.blanket.actions(logic.get_actions)
 @tk.blanket.auth_functions(logic.get_auth_functions)
 @tk.blanket.validators(logic.get_validators)
-@tk.blanket.helpers(helpers.get_helpers)
+@tk.blanket.helpers(lambda: {**helpers.get_helpers(), **portal_helpers.get_helpers()})
+@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
@@ -30,6 +40,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         licenses.use_portal_licenses(config)
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "longan_opendata")
 
     # ITranslation: the catalogues live in the root ``i18n/`` folder, shipped as a package
     def i18n_directory(self) -> str:

@@ -19,6 +19,7 @@ from ckanext.longan_opendata import slug
 
 _missing = tk.missing
 PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{6,18}[0-9]$")
+AGENCY_CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
 CHECKSUM = re.compile(r"^(?:(?:md5|sha1|sha256|sha512):)?[0-9a-fA-F]{32,128}$")
 TABLE_SCHEMA_TYPES = {
     "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
@@ -31,9 +32,9 @@ def longan_nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
-def longan_name_from_title(key: FlattenKey, data: FlattenDataDict,
-                           errors: FlattenErrorDict, context: Context) -> None:
-    """An empty ``name`` becomes a unique slug of the title; a given name is kept."""
+def _name_from_title(table: Any, key: FlattenKey, data: FlattenDataDict,
+                     errors: FlattenErrorDict) -> None:
+    """An empty ``name`` becomes a slug of the title, unique in ``table``."""
     if data.get(key) not in (None, "", _missing):
         return
     title = data.get(("title",))
@@ -43,12 +44,34 @@ def longan_name_from_title(key: FlattenKey, data: FlattenDataDict,
     own_id = data.get(("id",))
 
     def taken(name: str) -> bool:
-        query = model.Session.query(model.Package.id).filter(model.Package.name == name)
+        query = model.Session.query(table.id).filter(table.name == name)
         if own_id and own_id is not _missing:
-            query = query.filter(model.Package.id != own_id)
+            query = query.filter(table.id != own_id)
         return query.first() is not None
 
     data[key] = slug.unique_slug(str(title), taken)
+
+
+def longan_name_from_title(key: FlattenKey, data: FlattenDataDict,
+                           errors: FlattenErrorDict, context: Context) -> None:
+    """Dataset names: a unique slug of the title when none is given; a given name is kept."""
+    _name_from_title(model.Package, key, data, errors)
+
+
+def longan_group_name_from_title(key: FlattenKey, data: FlattenDataDict,
+                                 errors: FlattenErrorDict, context: Context) -> None:
+    """Organisation names, as for datasets."""
+    _name_from_title(model.Group, key, data, errors)
+
+
+def longan_agency_code(value: Any) -> Any:
+    """Electronic identifier of an agency (Decision 20/2020/QĐ-TTg): ``000.00.00.H00``."""
+    if value in (None, "", _missing):
+        return value
+    code = str(value).strip().upper()
+    if not AGENCY_CODE.match(code):
+        raise tk.Invalid(tk._("Not a valid agency code: expected the form 000.00.00.H00"))
+    return code
 
 
 def longan_not_before_start(key: FlattenKey, data: FlattenDataDict,
@@ -145,6 +168,8 @@ def get_validators() -> dict[str, Any]:
     return {
         "longan_nfc": longan_nfc,
         "longan_name_from_title": longan_name_from_title,
+        "longan_group_name_from_title": longan_group_name_from_title,
+        "longan_agency_code": longan_agency_code,
         "longan_not_before_start": longan_not_before_start,
         "longan_phone": longan_phone,
         "longan_checksum": longan_checksum,

@@ -43,7 +43,8 @@ def review_problems(context: Context, data_dict: dict[str, Any]) -> dict[str, li
     validation_context = {"session": model.Session, **context, "ignore_auth": True,
                           "user": site_user}
     _, errors = lib_plugins.plugin_validate(
-        package_plugin, validation_context, dict(data_dict), schema, "package_update")
+        package_plugin, validation_context, {"type": dataset_type, **data_dict}, schema,
+        "package_update")
     problems: dict[str, list[str]] = {
         key: value for key, value in errors.items() if value and key != "resources"}
     if errors.get("resources"):
