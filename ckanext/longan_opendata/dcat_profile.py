@@ -390,6 +390,9 @@ class LonganDCATAP3Profile(RDFProfile):
             g.add((ref, DCT.identifier, Literal(org["agency_code"])))
         if email:
             g.add((ref, FOAF.mbox, URIRef("mailto:" + email)))
+        if org.get("url"):
+            g.add((ref, FOAF.homepage, URIRef(org["url"])))
+            g.add((URIRef(org["url"]), RDF.type, FOAF.Document))
         return ref
 
     def _distribution(self, resource: dict[str, Any], dataset_dict: dict[str, Any],
