@@ -339,7 +339,10 @@ def main() -> None:
     finally:
         for proc in (ours, stock):
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     (folder / "results.json").write_text(json.dumps(results, indent=2))
     report(results)
 
