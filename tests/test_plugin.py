@@ -7,7 +7,7 @@ from ckan.tests import factories, helpers
 
 REQUIRED = (
     "longan_opendata", "scheming_datasets", "scheming_organizations", "harvest", "dcat",
-    "structured_data", "activity", "datastore", "datatables_view",
+    "structured_data", "activity", "datastore", "datatables_view", "xloader",
 )
 
 
