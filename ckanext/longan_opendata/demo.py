@@ -120,7 +120,9 @@ def load(user: str, echo: Callable[[str], Any] = print) -> int:
     for demo in DATASETS:
         if _exists("package_show", context, demo.name):
             continue
-        dataset = tk.get_action("package_create")(dict(context), {
+        # demo datasets are published directly (trusted path of the publish workflow, issue 5)
+        dataset = tk.get_action("package_create")(
+            {**context, "longan_workflow_state": "published"}, {
             "name": demo.name, "title": demo.title, "notes": demo.notes + ILLUSTRATIVE,
             "owner_org": demo.org, "license_id": "cc-by",
             "tags": [{"name": tag} for tag in demo.tags],

@@ -8,17 +8,21 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import i18n, logic, logs
+from ckanext.longan_opendata import i18n, logic, logs, workflow, workflow_mail, workflow_views
 
 
 @tk.blanket.actions(logic.get_actions)
 @tk.blanket.auth_functions(logic.get_auth_functions)
 @tk.blanket.validators(logic.get_validators)
 @tk.blanket.cli
+@tk.blanket.blueprints(workflow_views.get_blueprints)
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IPermissionLabels)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):
@@ -32,3 +36,21 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_domain(self) -> str:
         return "ckanext-longan_opendata"
+
+    # IPermissionLabels: only published datasets are public (issue 5)
+    def get_dataset_labels(self, dataset_obj):
+        return workflow.WorkflowPermissionLabels().get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return workflow.WorkflowPermissionLabels().get_user_dataset_labels(user_obj)
+
+    # IPackageController: workflow state and history in package_show, not in the index
+    def after_dataset_show(self, context, pkg_dict):
+        workflow.after_dataset_show(context, pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        return workflow.before_dataset_index(pkg_dict)
+
+    # ISignal: e-mails on workflow transitions
+    def get_signal_subscriptions(self):
+        return workflow_mail.get_subscriptions()
