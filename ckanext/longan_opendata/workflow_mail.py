@@ -70,6 +70,13 @@ def recipients(transition: str, pkg: model.Package, actor: model.User | None) ->
                                               or transition != "submit")]
 
 
+def _unfoldable(subject: str) -> str:
+    """Python 3.11's e-mail header folding drops the space where it splits a long non-ASCII
+    subject into two encoded words ("dữ liệuchờ duyệt"); no-break spaces read the same and
+    survive."""
+    return subject.replace(" ", "\u00a0")
+
+
 def notify(transition: str, pkg_dict: dict[str, Any], actor_name: str | None) -> int:
     """Send the mails of one transition; returns how many were sent."""
     pkg = model.Package.get(pkg_dict.get("id", ""))
@@ -92,7 +99,7 @@ def notify(transition: str, pkg_dict: dict[str, Any], actor_name: str | None) ->
     for user in recipients(transition, pkg, actor):
         try:
             mailer.mail_recipient(
-                user.display_name, user.email, SUBJECTS[transition].format(**fields),
+                user.display_name, user.email, _unfoldable(SUBJECTS[transition].format(**fields)),
                 BODIES[transition].format(**fields) + FOOTER)
             sent += 1
         except Exception as error:  # noqa: BLE001 (mail server down, refused, …)

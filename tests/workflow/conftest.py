@@ -113,18 +113,29 @@ def _make_world() -> World:
     return World(users=users, tokens=tokens, org=org, other_org=other)
 
 
+_built: dict[str, World] = {}
+
+
+def _ensure_world(reset_db, migrate_db_for, reset_index) -> World:
+    """Build the world once per session, again only if another test module wiped the database."""
+    from ckan import model
+    plugins.load_all()
+    built = _built.get("world")
+    if built is None or model.Group.get(built.org["id"]) is None:
+        reset_db()
+        for plugin in ("activity", "harvest"):
+            migrate_db_for(plugin)
+        reset_index()
+        built = _built["world"] = _make_world()
+        for state in STATES:
+            built.datasets[state] = built.fresh(state, datastore=True)
+    return built
+
+
 @pytest.fixture(scope="module")
 def world(reset_db, migrate_db_for, reset_index):
-    """Users in every role and one dataset per state, built once for the module."""
-    plugins.load_all()
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        migrate_db_for(plugin)
-    reset_index()
-    built = _make_world()
-    for state in STATES:
-        built.datasets[state] = built.fresh(state, datastore=True)
-    yield built
+    """Users in every role and one dataset per state (built once for the whole directory)."""
+    yield _ensure_world(reset_db, migrate_db_for, reset_index)
     plugins.unload_all()
 
 
@@ -135,12 +146,6 @@ def web(world):
 
 
 @pytest.fixture(scope="module")
-def people(reset_db, migrate_db_for, reset_index):
-    """An agency with its people, for tests that make their own datasets (``people.fresh``)."""
-    plugins.load_all()
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        migrate_db_for(plugin)
-    reset_index()
-    yield _make_world()
-    plugins.unload_all()
+def people(world):
+    """The agency and its people, for tests that make their own datasets (``people.fresh``)."""
+    return world
