@@ -6,6 +6,7 @@ import click
 
 from ckanext.longan_opendata import demo
 from ckanext.longan_opendata import doctor as doctor_checks
+from ckanext.longan_opendata.workflow_cli import publish_due
 
 __all__ = ["longan"]
 
@@ -33,3 +34,6 @@ def load_demo(user: str):
     """Create demo agencies and datasets (with DataStore tables). Idempotent."""
     created = demo.load(user, click.echo)
     click.echo(f"Dữ liệu mẫu: đã tạo {created} mục / demo content: {created} created")
+
+
+longan.add_command(publish_due)

@@ -68,7 +68,8 @@ class World:
     def user(self, role: str) -> str | None:
         return self.users.get(role)
 
-    def fresh(self, state: str, datastore: bool = False, **fields: Any) -> dict[str, Any]:
+    def fresh(self, state: str, datastore: bool = False, publish_in_days: int = 365,
+              **fields: Any) -> dict[str, Any]:
         """A new dataset of the agency brought to ``state`` through the workflow actions
         (the editor submits, the admin decides)."""
         editor, admin = self.users["editor"], self.users["admin"]
@@ -84,7 +85,7 @@ class World:
         if state == wf.PUBLISHED or state == wf.WITHDRAWN:
             act("longan_workflow_approve", admin, id=pkg["id"])
         if state == wf.APPROVED:
-            later = (wf.today() + datetime.timedelta(days=30)).isoformat()
+            later = (wf.today() + datetime.timedelta(days=publish_in_days)).isoformat()
             act("longan_workflow_approve", admin, id=pkg["id"], publish_date=later)
         if state == wf.REJECTED:
             act("longan_workflow_reject", admin, id=pkg["id"], reason="Thiếu mô tả cột")

@@ -134,8 +134,8 @@ def test_self_approval_can_be_allowed(people):
 
 
 def test_publish_date_and_publish_due(people):
-    pkg = people.fresh(wf.APPROVED)
-    later = wf.today() + datetime.timedelta(days=30)
+    pkg = people.fresh(wf.APPROVED, publish_in_days=10)  # before the shared one (365 days)
+    later = wf.today() + datetime.timedelta(days=10)
     assert act("package_show", people.users["admin"], id=pkg["id"])["workflow_history"][-1][
         "publish_date"] == later.isoformat()
     sysadmin = people.users["sysadmin"]
@@ -183,3 +183,14 @@ def test_review_queue_lists_the_callers_agencies_only(people):
             act("longan_review_queue", people.users[role])
     with pytest.raises(tk.NotAuthorized):
         act("longan_review_queue", None)
+
+
+def test_publish_due_command(people, cli):
+    from ckan.cli.cli import ckan
+    pkg = people.fresh(wf.APPROVED, publish_in_days=5)
+    later = (wf.today() + datetime.timedelta(days=5)).isoformat()
+    result = cli.invoke(ckan, ["longan", "publish-due", "--date", later])
+    assert result.exit_code == 0, result.output
+    assert f"published: {pkg['name']}" in result.output
+    assert act("package_show", None, id=pkg["id"])["workflow_state"] == wf.PUBLISHED
+    assert cli.invoke(ckan, ["longan", "publish-due", "--date", "31-12-2025"]).exit_code != 0
