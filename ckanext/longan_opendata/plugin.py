@@ -8,7 +8,15 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.longan_opendata import i18n, logic, logs, workflow, workflow_mail, workflow_views
+from ckanext.longan_opendata import (
+    i18n,
+    logic,
+    logs,
+    workflow,
+    workflow_helpers,
+    workflow_mail,
+    workflow_views,
+)
 
 
 @tk.blanket.actions(logic.get_actions)
@@ -16,6 +24,7 @@ from ckanext.longan_opendata import i18n, logic, logs, workflow, workflow_mail, 
 @tk.blanket.validators(logic.get_validators)
 @tk.blanket.cli
 @tk.blanket.blueprints(workflow_views.get_blueprints)
+@tk.blanket.helpers(workflow_helpers.get_helpers)
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)

@@ -273,3 +273,60 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
+
+
+# what changed since the last published version (review queue) -----------------------------------
+
+#: keys of a dataset dict that are bookkeeping, not content a reviewer judges
+_NOT_CONTENT = frozenset({
+    "id", "metadata_created", "metadata_modified", "revision_id", "workflow_state",
+    "workflow_history", "workflow_transition", "private", "state", "creator_user_id",
+    "num_resources", "num_tags", "organization", "relationships_as_object",
+    "relationships_as_subject", "groups", "isopen", "license_url", "license_title", "type",
+    "tracking_summary", "extras",
+})
+_RESOURCE_CONTENT = ("name", "url", "format", "description")
+
+
+def last_published_version(package_id: str) -> dict[str, Any] | None:
+    """The dataset as it was the last time it was public (from the activity stream)."""
+    if not plugin_loaded("activity"):
+        return None
+    Activity = _activity_model()
+    activity = (model.Session.query(Activity)
+                .filter(Activity.object_id == package_id,
+                        Activity.activity_type.in_(("new package", "changed package")),
+                        Activity.data.contains('"workflow_state": "published"'))
+                .order_by(Activity.timestamp.desc()).first())
+    return (activity.data or {}).get("package") if activity else None
+
+
+def _content(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    content = {k: v for k, v in pkg_dict.items() if k not in _NOT_CONTENT}
+    content["tags"] = sorted(t["name"] for t in pkg_dict.get("tags") or [])
+    content.pop("tag_string", None)
+    content["resources"] = [
+        {k: r.get(k) for k in _RESOURCE_CONTENT} for r in pkg_dict.get("resources") or []]
+    return content
+
+
+def changes_since_published(pkg_dict: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Field by field differences between ``pkg_dict`` and its last published version;
+    None if it was never published."""
+    before = last_published_version(pkg_dict["id"])
+    if before is None:
+        return None
+    old, new = _content(before), _content(pkg_dict)
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        if key == "resources":
+            continue
+        if (old.get(key) or None) != (new.get(key) or None):
+            changes.append({"field": key, "before": old.get(key), "after": new.get(key)})
+    old_res = {r["url"] or r["name"]: r for r in old["resources"]}
+    new_res = {r["url"] or r["name"]: r for r in new["resources"]}
+    for key in sorted(set(old_res) | set(new_res)):
+        if old_res.get(key) != new_res.get(key):
+            changes.append({"field": "resource", "before": old_res.get(key),
+                            "after": new_res.get(key)})
+    return changes

@@ -23,6 +23,7 @@ from ckanext.longan_opendata import workflow as wf
 
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
 STATES = (wf.DRAFT, wf.PENDING, wf.APPROVED, wf.PUBLISHED, wf.REJECTED, wf.WITHDRAWN)
+PASSWORD = "MatKhau-2026!"  # every test user's, for logging in through the web form
 CSV = b"nam,so_truong\n2024,12\n2025,13\n"
 
 # values of the metadata contract (issue 3), used only for the fields the schema has
@@ -97,9 +98,9 @@ class World:
 
 
 def _make_world() -> World:
-    sysadmin = factories.Sysadmin()
-    people = {role: factories.User() for role in ("member", "editor", "admin", "other_editor",
-                                                   "second_admin")}
+    sysadmin = factories.Sysadmin(password=PASSWORD)
+    roles = ("member", "editor", "admin", "other_editor", "second_admin")
+    people = {role: factories.User(password=PASSWORD) for role in roles}
     org = factories.Organization(users=[
         {"name": people["member"]["name"], "capacity": "member"},
         {"name": people["editor"]["name"], "capacity": "editor"},

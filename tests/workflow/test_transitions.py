@@ -38,7 +38,7 @@ def test_lifecycle_with_history_and_visibility(people):
     assert steps == [
         (wf.DRAFT, wf.PENDING, editor, "Nhờ duyệt"),
         (wf.PENDING, wf.REJECTED, admin, "Thiếu nguồn"),
-        (wf.REJECTED, wf.DRAFT, editor, "Edited after being returned"),
+        (wf.REJECTED, wf.DRAFT, editor, "Đã sửa, trở lại bản nháp"),
         (wf.DRAFT, wf.PENDING, editor, ""),
         (wf.PENDING, wf.PUBLISHED, admin, "Tốt"),
     ]

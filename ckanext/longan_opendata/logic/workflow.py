@@ -245,7 +245,7 @@ def longan_workflow_publish_due(context: Context, data_dict: DataDict) -> dict[s
         due = activity.data.get("publish_date") if activity else None
         if due and datetime.date.fromisoformat(due) <= day:
             _move(context, pkg, wf.APPROVED, wf.PUBLISHED,
-                  tk._("Publish date reached: %s") % due)
+                  f"Đến ngày công bố {due}")
             published.append(pkg.name)
     return {"published": published}
 
@@ -310,7 +310,7 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
     if trusted is None:
         _refuse_state_change(data_dict, current)
         target = wf.DRAFT if current in wf.RETURN_TO_DRAFT_ON_EDIT else current
-        comment = tk._("Edited after being returned") if target != current else ""
+        comment = "Đã sửa, trở lại bản nháp" if target != current else ""
     else:
         target = trusted
         comment = context.get(wf.CONTEXT_COMMENT_KEY, "")
