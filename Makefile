@@ -16,7 +16,12 @@ $(STAMP): requirements.txt dev-requirements.txt setup.py setup.cfg
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+# message catalogues are compiled, never committed
+MO := $(patsubst %.po,%.mo,$(wildcard i18n/*/LC_MESSAGES/*.po))
+%.mo: %.po | $(STAMP)
+	@$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+
+install: $(STAMP) $(MO)
 	@scripts/services.sh install
 
 services: install

@@ -4,14 +4,33 @@ The user's layout keeps ``schemas/``, ``harvesters/`` and ``i18n/`` at the repos
 shipped inside the package (``ckanext.longan_opendata.schemas`` etc.) through ``package_dir`` so that
 both an editable install and a plain ``pip install .`` find them.
 """
-from setuptools import setup
+from pathlib import Path
+
+from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 PKG = "ckanext.longan_opendata"
+
+
+class BuildWithCatalogues(build_py):
+    """Compile the message catalogues (i18n/*/LC_MESSAGES/*.po → .mo) into the build."""
+
+    def run(self):
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        for po_path in Path(__file__).parent.glob("i18n/*/LC_MESSAGES/*.po"):
+            with po_path.open("rb") as po:
+                catalog = read_po(po)
+            with po_path.with_suffix(".mo").open("wb") as mo:
+                write_mo(mo, catalog)
+        super().run()
+
 
 setup(
     packages=[
         PKG,
-        f"{PKG}.logic",
+        *(f"{PKG}.{sub}" for sub in find_packages("ckanext/longan_opendata")),
         f"{PKG}.harvesters",
         f"{PKG}.schemas",
         f"{PKG}.i18n",
@@ -34,4 +53,5 @@ setup(
         f"{PKG}.i18n": ["*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],
     },
     include_package_data=False,
+    cmdclass={"build_py": BuildWithCatalogues},
 )

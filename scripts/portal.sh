@@ -53,6 +53,8 @@ ensure_sysadmin() {
       >"$RUN/api-token")
     say "API token of '$ADMIN' written to .run/api-token"
   fi
+  # xloader fetches uploaded files from the portal with this token
+  "$BIN/ckan" config-tool ckan.ini "ckanext.xloader.api_token=$(cat "$RUN/api-token")" >/dev/null
 }
 
 start() {

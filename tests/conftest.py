@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-PROJECT_MIGRATED_PLUGINS = ("activity", "harvest")
+PROJECT_MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 
 
 @pytest.fixture()
@@ -14,3 +14,13 @@ def clean_db(reset_db, migrate_db_for):
     reset_db()
     for plugin in PROJECT_MIGRATED_PLUGINS:
         migrate_db_for(plugin)
+
+
+@pytest.fixture()
+def clean_datastore(clean_db, clean_index):
+    """Empty DataStore database (as CKAN's own datastore tests do)."""
+    import ckanext.datastore.tests.helpers as datastore_helpers
+
+    engine = datastore_helpers.db.get_write_engine()
+    datastore_helpers.rebuild_all_dbs(
+        datastore_helpers.orm.scoped_session(datastore_helpers.orm.sessionmaker(bind=engine)))

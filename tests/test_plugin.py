@@ -6,12 +6,13 @@ from ckan.plugins import plugin_loaded
 from ckan.tests import factories, helpers
 
 REQUIRED = (
-    "longan_opendata", "scheming_datasets", "harvest", "dcat", "structured_data",
-    "activity", "datastore", "datatables_view",
+    "longan_opendata", "scheming_datasets", "scheming_organizations", "harvest", "dcat",
+    "structured_data", "activity", "datastore", "datatables_view", "xloader",
 )
 
 
 def _create(user: dict, **fields) -> dict:
+    fields.setdefault("contains_personal_data", "no")
     # published directly (the trusted path of issue 5): new datasets are private drafts otherwise
     context = {"user": user["name"], "longan_workflow_state": "published"}
     return helpers.call_action("package_create", context=context, **fields)

@@ -1,0 +1,258 @@
+"""Benchmarks of the ``longan_sql`` harvester (issue 4), against a baseline measured here.
+
+    .venv/bin/python bench/bench_harvest.py -c test-NAME.ini [--rows 1000000] [--tables 200]
+
+Uses the CKAN and DataStore databases of the given config (run it on a sandbox, not while its
+tests run) and a demo shared database ``longan_shared_bench_<site>`` seeded here with
+``--rows`` rows in ``dich_vu_cong.ho_so``. Prints:
+
+1. baseline: the same rows ``COPY``-ed (source ``COPY TO STDOUT`` → pipe → ``COPY FROM STDIN``)
+   into a plain table of the DataStore database; the harvest of the table end to end (gather,
+   fetch with its content hash, import into the DataStore with ``_full_text`` and its index,
+   dataset creation); rows/s of both and their ratio (goal ≥ 0.5);
+2. peak RSS of the harvesting process (a child process per size) for 100k and ``--rows`` rows
+   (goal < 400 MB for 1M, not growing with the row count);
+3. a source of ``--tables`` small tables: first harvest, then a re-harvest of the unchanged
+   source as a fraction of it (goal < 5 %), and the number of new activities (goal 0).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRETS = ROOT / ".run" / "shared-db.env"
+
+
+def _app(ini: str):
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(ini))
+    return getattr(app, "_wsgi_app", app)
+
+
+def _setup(ini: str):
+    """CKAN app context, sysadmin and organisation for the benchmark."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    flask_app = _app(ini)
+    ctx = flask_app.test_request_context()
+    ctx.push()
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    org_name = "bench-cuc-thong-ke"
+    if model.Group.get(org_name) is None:
+        tk.get_action("organization_create")({"user": site_user["name"]},
+                                             {"name": org_name, "title": "Bench"})
+    return tk, site_user, model.Group.get(org_name)
+
+
+def _source(tk, user, org, config: dict, url: str) -> dict:
+    name = "bench-" + uuid.uuid4().hex[:10]
+    config = {**config, "bench_run": name}  # a source is unique by URL and config
+    return tk.get_action("harvest_source_create")({"user": user["name"]}, {
+        "name": name, "title": name, "url": url, "source_type": "longan_sql",
+        "owner_org": org.id, "config": json.dumps(config, ensure_ascii=False)})
+
+
+def _harvest(source: dict) -> dict:
+    """One job through the three stages, without queues (as ckanext-harvest's tests/lib.py)."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.harvest import model as harvest_model
+    from ckanext.harvest import queue
+    from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+
+    harvester = LonganSqlHarvester()
+    job = harvest_model.HarvestJob(source=harvest_model.HarvestSource.get(source["id"]))
+    job.status = "Running"
+    job.save()
+    results = {}
+    for obj_id in queue.gather_stage(harvester, job) or []:
+        obj = harvest_model.HarvestObject.get(obj_id)
+        queue.fetch_and_import_stages(harvester, obj)
+        results[obj.guid] = {"state": obj.state, "report_status": obj.report_status,
+                             "package_id": obj.package_id, "errors": list(obj.errors)}
+    tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source["id"]})
+    return results
+
+
+def _db_name(site_id: str) -> str:
+    return "longan_shared_bench_" + site_id.replace("longan_test_", "").replace("longan_", "")
+
+
+def child(args) -> None:
+    """One harvest of ``args.query`` rows in this process; prints JSON with time and peak RSS."""
+    from ckanext.longan_opendata import shared_db
+
+    tk, user, org = _setup(args.config)
+    name = _db_name(tk.config.get("ckan.site_id"))
+    os.environ["LONGAN_SHARED_DB_PW"] = shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY]
+    config = {"url": shared_db.reader_url(name), "password_env": "LONGAN_SHARED_DB_PW",
+              "tables": [{"query_name": f"ho_so_{args.limit}", "title": f"Hồ sơ {args.limit}",
+                          "query": f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {args.limit}"}]}
+    source = _source(tk, user, org, config, shared_db.reader_url(name))
+    started = time.perf_counter()
+    [result] = _harvest(source).values()
+    seconds = time.perf_counter() - started
+    assert result["state"] == "COMPLETE", [e.message for e in result["errors"]]
+    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": result["package_id"]})
+    rows = tk.get_action("datastore_search")(
+        {"ignore_auth": True}, {"resource_id": dataset["resources"][0]["id"],
+                                "limit": 0, "include_total": True})["total"]
+    print(json.dumps({"seconds": seconds, "rows": rows,
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def _run_child(ini: str, limit: int) -> dict:
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "-c", ini, "--child", "--limit", str(limit)],
+        capture_output=True, text=True, check=False, cwd=ROOT)
+    if out.returncode:
+        sys.exit(f"child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def baseline_copy(shared_name: str, rows: int) -> float:
+    """Seconds to COPY ``rows`` rows of ho_so into a plain table of the DataStore database."""
+    import psycopg2
+    from ckan.plugins import toolkit as tk
+    from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+    from sqlalchemy.engine import make_url
+
+    from ckanext.longan_opendata import shared_db
+
+    src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER, dbname=shared_name,
+                           password=shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY])
+    url = make_url(tk.config.get("ckan.datastore.write_url"))
+    dst = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
+                           password=url.password, dbname=url.database)
+    columns = ("id int8, ma_ho_so text, thu_tuc text, linh_vuc text, co_quan text, ma_xa text, "
+               "ngay_nop date, thoi_diem_tra_ket_qua timestamp, trang_thai text, "
+               "le_phi_dong numeric, truc_tuyen bool")
+    with dst.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS _bench_baseline")
+        cur.execute(f"CREATE TABLE _bench_baseline ({columns})")
+    dst.commit()
+    started = time.perf_counter()
+    with dst.cursor() as cur:
+        LonganSqlHarvester._pipe_copy(
+            src, f"COPY (SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}) TO STDOUT",
+            lambda f: cur.copy_expert("COPY _bench_baseline FROM STDIN", f, size=1 << 20))
+    dst.commit()
+    seconds = time.perf_counter() - started
+    with dst.cursor() as cur:
+        cur.execute("SELECT count(*) FROM _bench_baseline")
+        assert cur.fetchone()[0] == rows
+        cur.execute("DROP TABLE _bench_baseline")
+    dst.commit()
+    src.close()
+    dst.close()
+    return seconds
+
+
+def many_tables(tk, user, org, shared_name: str, count: int) -> dict:
+    from ckan import model
+    from ckanext.activity.model import Activity
+
+    from ckanext.longan_opendata import shared_db
+
+    conn = shared_db.connect(shared_db.owner_url(shared_name), str(SECRETS))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA IF EXISTS bench_nhieu_bang CASCADE; "
+                    "CREATE SCHEMA bench_nhieu_bang; "
+                    "GRANT USAGE ON SCHEMA bench_nhieu_bang TO longan_shared_reader")
+        for i in range(count):
+            cur.execute(f"CREATE TABLE bench_nhieu_bang.bang_{i:03d} AS SELECT g AS stt, "
+                        f"'Xã số ' || g AS ten_xa, {i} * g AS gia_tri, DATE '2024-01-01' + g "
+                        "AS ngay FROM generate_series(1, 100) g")
+        cur.execute("GRANT SELECT ON ALL TABLES IN SCHEMA bench_nhieu_bang TO longan_shared_reader")
+    conn.close()
+    config = {"url": shared_db.reader_url(shared_name), "password_env": "LONGAN_SHARED_DB_PW",
+              "tables": [{"schema": "bench_nhieu_bang", "table": f"bang_{i:03d}",
+                          "title": f"Bảng thử {i:03d}"} for i in range(count)]}
+    source = _source(tk, user, org, config, shared_db.reader_url(shared_name))
+    started = time.perf_counter()
+    first = _harvest(source)
+    first_s = time.perf_counter() - started
+    assert all(r["state"] == "COMPLETE" for r in first.values())
+    ids = [r["package_id"] for r in first.values()]
+    activities = model.Session.query(Activity).filter(Activity.object_id.in_(ids)).count()
+    started = time.perf_counter()
+    second = _harvest(source)
+    second_s = time.perf_counter() - started
+    after = model.Session.query(Activity).filter(Activity.object_id.in_(ids)).count()
+    statuses = {r["report_status"] for r in second.values()}
+    return {"first_s": first_s, "second_s": second_s, "new_activities": after - activities,
+            "statuses": sorted(statuses)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--tables", type=int, default=200)
+    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--only-tables", action="store_true",
+                        help="only the re-harvest measure of --tables tables")
+    args = parser.parse_args()
+    args.config = str(Path(args.config).resolve())
+    if args.child:
+        return child(args)
+
+    from ckanext.longan_opendata import shared_db
+
+    tk, user, org = _setup(args.config)
+    shared_name = _db_name(tk.config.get("ckan.site_id"))
+    secrets = shared_db.ensure_roles(SECRETS)
+    os.environ["LONGAN_SHARED_DB_PW"] = secrets[shared_db.READER_PW_KEY]
+    if not args.skip_seed:
+        started = time.perf_counter()
+        shared_db.seed(shared_db.owner_url(shared_name), rows=args.rows,
+                       secrets_file=str(SECRETS), echo=lambda _m: None)
+        print(f"seed: {args.rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+
+    if args.only_tables:
+        return _print_many(many_tables(tk, user, org, shared_name, args.tables), args.tables)
+    copy_s = baseline_copy(shared_name, args.rows)
+    print(f"baseline COPY     {args.rows:>9,} rows {copy_s:7.1f} s "
+          f"{args.rows / copy_s:>10,.0f} rows/s", flush=True)
+    small = _run_child(args.config, min(100_000, args.rows))
+    print(f"harvest           {small['rows']:>9,} rows {small['seconds']:7.1f} s "
+          f"{small['rows'] / small['seconds']:>10,.0f} rows/s  peak RSS "
+          f"{small['maxrss_mb']:.0f} MB", flush=True)
+    big = _run_child(args.config, args.rows)
+    print(f"harvest           {big['rows']:>9,} rows {big['seconds']:7.1f} s "
+          f"{big['rows'] / big['seconds']:>10,.0f} rows/s  peak RSS {big['maxrss_mb']:.0f} MB",
+          flush=True)
+    ratio = (big["rows"] / big["seconds"]) / (args.rows / copy_s)
+    print(f"ratio harvest/COPY: {ratio:.2f} (goal >= 0.5)")
+    print(f"peak RSS {small['rows']:,} → {big['rows']:,} rows: {small['maxrss_mb']:.0f} → "
+          f"{big['maxrss_mb']:.0f} MB (goal < 400 MB, flat)", flush=True)
+
+    _print_many(many_tables(tk, user, org, shared_name, args.tables), args.tables)
+
+
+def _print_many(many: dict, tables: int) -> None:
+    print(f"{tables} tables: first harvest {many['first_s']:.1f} s, unchanged re-harvest "
+          f"{many['second_s']:.1f} s = {many['second_s'] / many['first_s']:.1%} (goal < 5%), "
+          f"new activities {many['new_activities']} (goal 0), statuses {many['statuses']}")
+
+
+if __name__ == "__main__":
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.run("main()", os.environ["BENCH_PROFILE"])
+    else:
+        main()

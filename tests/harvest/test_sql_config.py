@@ -1,0 +1,63 @@
+"""Source config validation of ``longan_sql``: clear bilingual errors naming the key; no secrets."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from ckan.plugins import toolkit as tk
+from ckanext.longan_opendata.harvesters.base import ConfigError
+from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+
+from .conftest import create_source
+
+URL = "postgresql://longan_shared_reader@127.0.0.1:5432/longan_shared"
+GOOD = {"url": URL, "password_env": "LONGAN_SHARED_DB_PW",
+        "tables": [{"schema": "thong_ke", "table": "truong_hoc"}]}
+
+
+def _check(config: dict) -> str:
+    with pytest.raises(ConfigError) as raised:
+        LonganSqlHarvester().validate_config(json.dumps(config))
+    return str(raised.value)
+
+
+def test_a_good_config_passes():
+    assert json.loads(LonganSqlHarvester().validate_config(json.dumps(GOOD))) == GOOD
+
+
+@pytest.mark.parametrize(("change", "key", "vietnamese"), [
+    ({"url": None}, "url", "thiếu URL"),
+    ({"url": "postgresql://u:secret@h/db"}, "url", "không được chứa mật khẩu"),
+    ({"password_env": None}, "password_env", "thiếu 'password_env' hoặc 'password_file'"),
+    ({"password_env": "CKAN_SQLALCHEMY_URL"}, "password_env", "phải bắt đầu bằng 'LONGAN_'"),
+    ({"password": "x"}, "password", "không được ghi bí mật"),
+    ({"tables": []}, "tables", "danh sách bảng không rỗng"),
+    ({"tables": [{"schema": "thong_ke"}]}, "tables[0]", "cần 'table' hoặc 'query_name'"),
+    ({"tables": [{"query_name": "q", "query": "DELETE FROM thong_ke.truong_hoc"}]},
+     "tables[0].query", "chỉ được là một câu lệnh SELECT"),
+    ({"tables": [{"query_name": "q", "query": "SELECT 1; DROP TABLE thong_ke.truong_hoc"}]},
+     "tables[0].query", "chỉ được là một câu lệnh SELECT"),
+    ({"tables": [{"table": "a", "theme": ["bong-da"]}]}, "tables[0].theme", "mã lĩnh vực"),
+    ({"tables": [{"table": "a", "mau_sac": "do"}]}, "tables[0].mau_sac", "không phải trường"),
+    ({"tables": [{"table": "a", "types": {"x": "blob"}}]}, "tables[0].types.x", "kiểu không"),
+    ({"defaults": {"frequency": "hourly"}}, "defaults.frequency", "tần suất không hợp lệ"),
+    ({"defaults": {"license_id": "MIT"}}, "defaults.license_id", "giấy phép không hợp lệ"),
+    ({"defaults": {"spatial_units": ["old-8"]}}, "defaults.spatial_units", "đơn vị hành chính"),
+    ({"defaults": {"temporal_start": "1/1/2020"}}, "defaults.temporal_start", "YYYY-MM-DD"),
+    ({"auto_publish": "yes"}, "auto_publish", "true hoặc false"),
+    ({"password_env": None, "password_file": "../../etc/passwd", "password_key": "x"},
+     "password_file", "tệp phải nằm trong thư mục bí mật"),
+])
+def test_bad_configs_get_a_clear_error_naming_the_key(change, key, vietnamese):
+    config = {**GOOD, **change}
+    config = {k: v for k, v in config.items() if v is not None}
+    message = _check(config)
+    assert message.startswith(key + ":"), message
+    assert vietnamese in message and " / " in message  # Vietnamese / English
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_the_api_refuses_a_bad_config_with_a_validation_error(sysadmin, org):
+    with pytest.raises(tk.ValidationError) as raised:
+        create_source(sysadmin, org, "longan_sql", URL, {**GOOD, "tables": "thong_ke.truong_hoc"})
+    assert "tables: phải là danh sách" in json.dumps(raised.value.error_dict, ensure_ascii=False)
