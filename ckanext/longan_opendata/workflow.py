@@ -330,3 +330,9 @@ def changes_since_published(pkg_dict: dict[str, Any]) -> list[dict[str, Any]] | 
             changes.append({"field": "resource", "before": old_res.get(key),
                             "after": new_res.get(key)})
     return changes
+
+
+def harvest_context(auto_publish: bool, comment: str = "Thu thập tự động / harvested") -> Context:
+    """The context entries a harvester adds to its ``package_create``/``package_update`` calls:
+    ``published`` for an ``auto_publish`` source, ``pending_review`` otherwise."""
+    return {CONTEXT_KEY: state_for_harvested(auto_publish), CONTEXT_COMMENT_KEY: comment}

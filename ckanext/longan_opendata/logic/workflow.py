@@ -316,7 +316,7 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
         comment = context.get(wf.CONTEXT_COMMENT_KEY, "")
     _set_state(data_dict, target)
     result = up_func(context, data_dict)
-    if target != current or (trusted is not None and comment):
+    if target != current:
         wf.record_transition(pkg, context.get("user"), current, target, comment,
                              context.get("longan_workflow_extra"))
     return result
