@@ -82,7 +82,7 @@ def catalogue(with_plugins, clean_db, clean_index) -> dict[str, Any]:
         extras=[{"key": "agency_code", "value": "000.00.34.H41"},
                 {"key": "email", "value": "thongke@longan.gov.vn"}])
     health = factories.Organization(name="so-y-te", title="Sở Y tế tỉnh Long An")
-    context = {"user": admin["name"]}
+    context = {"user": admin["name"], "longan_workflow_state": "published"}  # issue 5
     datasets = [helpers.call_action("package_create", context=dict(context), **d)
                 for d in catalogue_datasets(stats["id"], health["id"])]
     return {"admin": admin, "orgs": [stats, health], "datasets": datasets}
