@@ -81,7 +81,7 @@ def catalogue(with_plugins, clean_db, clean_index) -> dict[str, Any]:
         name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An", agency_code="000.00.34.H41",
         email="thongke@longan.gov.vn", url="https://thongke.longan.gov.vn")
     health = factories.Organization(name="so-y-te", title="Sở Y tế tỉnh Long An")
-    context = {"user": admin["name"]}
+    context = {"user": admin["name"], "longan_workflow_state": "published"}  # issue 5
     datasets = [helpers.call_action("package_create", context=dict(context), **d)
                 for d in catalogue_datasets(stats["id"], health["id"])]
     return {"admin": admin, "orgs": [stats, health], "datasets": datasets}

@@ -10,7 +10,10 @@ def make_dataset(user: dict, org: dict, name: str, **fields) -> dict:
     data = {"name": name, "title": fields.pop("title", name.replace("-", " ").title()),
             "notes": "Mô tả", "owner_org": org["id"], "license_id": "CC-BY-4.0",
             "contains_personal_data": "no", **fields}
-    return helpers.call_action("package_create", context={"user": user["name"]}, **data)
+    # public = published through the publish workflow's trusted path (issue 5)
+    state = "draft" if data.get("private") else "published"
+    context = {"user": user["name"], "longan_workflow_state": state}
+    return helpers.call_action("package_create", context=context, **data)
 
 
 @pytest.fixture()
