@@ -672,7 +672,8 @@ class LonganSchemaOrgProfile(SchemaOrgProfile):
             unit = units.get(code)
             if unit is None:
                 continue
-            place = unit_iri(code)
+            # a blank node: the page's HTML never shows portal codes such as "old-794"
+            place = BNode()
             g.add((place, RDF.type, SCHEMA.Place))
             g.add((place, SCHEMA.name, Literal(unit.full_name())))
             g.add((place, SCHEMA.identifier, Literal(unit.official_code)))
