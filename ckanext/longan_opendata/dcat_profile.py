@@ -71,6 +71,7 @@ SCHEMES = {  # concept schemes of the vocabularies we use, with their titles
     EU + "frequency": "Frequency",
     EU + "language": "Language",
     EU + "file-type": "File type",
+    EU + "access-right": "Access right",
     "http://purl.org/adms/licencetype/1.0": "ADMS licence type",
     "http://purl.org/adms/publishertype/1.0": "ADMS publisher type",
 }
@@ -314,6 +315,8 @@ class LonganDCATAP3Profile(RDFProfile):
 
         g.set((dataset_ref, DCT.accessRights, PUBLIC_ACCESS))
         g.add((PUBLIC_ACCESS, RDF.type, DCT.RightsStatement))
+        g.set((PUBLIC_ACCESS, SKOS.prefLabel, Literal("public", lang=EN)))
+        self._in_scheme(PUBLIC_ACCESS, EU + "access-right")
         if dataset_dict.get("name"):
             page = URIRef(f"{site_url()}/dataset/{dataset_dict['name']}")
             g.set((dataset_ref, DCAT.landingPage, page))
