@@ -71,6 +71,7 @@ SCHEMES = {  # concept schemes of the vocabularies we use, with their titles
     EU + "frequency": "Frequency",
     EU + "language": "Language",
     EU + "file-type": "File type",
+    EU + "access-right": "Access right",
     "http://purl.org/adms/licencetype/1.0": "ADMS licence type",
     "http://purl.org/adms/publishertype/1.0": "ADMS publisher type",
 }
@@ -314,6 +315,8 @@ class LonganDCATAP3Profile(RDFProfile):
 
         g.set((dataset_ref, DCT.accessRights, PUBLIC_ACCESS))
         g.add((PUBLIC_ACCESS, RDF.type, DCT.RightsStatement))
+        g.set((PUBLIC_ACCESS, SKOS.prefLabel, Literal("public", lang=EN)))
+        self._in_scheme(PUBLIC_ACCESS, EU + "access-right")
         if dataset_dict.get("name"):
             page = URIRef(f"{site_url()}/dataset/{dataset_dict['name']}")
             g.set((dataset_ref, DCAT.landingPage, page))
@@ -672,7 +675,8 @@ class LonganSchemaOrgProfile(SchemaOrgProfile):
             unit = units.get(code)
             if unit is None:
                 continue
-            place = unit_iri(code)
+            # a blank node: the page's HTML never shows portal codes such as "old-794"
+            place = BNode()
             g.add((place, RDF.type, SCHEMA.Place))
             g.add((place, SCHEMA.name, Literal(unit.full_name())))
             g.add((place, SCHEMA.identifier, Literal(unit.official_code)))
