@@ -6,7 +6,7 @@ both an editable install and a plain ``pip install .`` find them.
 """
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 PKG = "ckanext.longan_opendata"
@@ -30,7 +30,7 @@ class BuildWithCatalogues(build_py):
 setup(
     packages=[
         PKG,
-        f"{PKG}.logic",
+        *(f"{PKG}.{sub}" for sub in find_packages("ckanext/longan_opendata")),
         f"{PKG}.harvesters",
         f"{PKG}.schemas",
         f"{PKG}.i18n",

@@ -23,6 +23,8 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
+from ckanext.longan_opendata import workflow
+
 from . import loader
 
 log = logging.getLogger(__name__)
@@ -296,9 +298,9 @@ class LonganHarvester(HarvesterBase):
     def _save_dataset(self, obj: HarvestObject, config: dict[str, Any], meta: dict[str, Any],
                       resource: dict[str, Any], package_id: str | None) -> dict[str, Any]:
         """Create or update the dataset of ``obj`` with its single DataStore resource."""
-        context = self._context()
+        # the publish workflow (issue 5) decides visibility: published or pending_review
+        context = {**self._context(), **workflow.harvest_context(not dataset_private(config))}
         data = dict(meta)
-        data["private"] = dataset_private(config)
         data["owner_org"] = self._source_org(obj)
         existing = None
         if package_id:
@@ -397,8 +399,9 @@ class LonganHarvester(HarvesterBase):
             return "unchanged"
         if marker not in notes:
             notes += WITHDRAWN_NOTE.format(date=dt.date.today().isoformat())
-        tk.get_action("package_patch")(dict(context), {
-            "id": dataset["id"], "private": True, "notes": notes})
+        context = {**context, workflow.CONTEXT_KEY: workflow.WITHDRAWN,
+                   workflow.CONTEXT_COMMENT_KEY: "Nguồn không còn bảng / gone at source"}
+        tk.get_action("package_patch")(dict(context), {"id": dataset["id"], "notes": notes})
         model.Session.query(HarvestObject).filter(
             HarvestObject.guid == obj.guid,
             HarvestObject.harvest_source_id == obj.harvest_source_id,

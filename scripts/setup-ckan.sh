@@ -99,6 +99,8 @@ write_portal_ini() {
     "ckan.plugins=$(plugins_line)" \
     "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml" \
     "scheming.organization_schemas=ckanext.longan_opendata.schemas:organization.yaml" \
+    "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 longan_dcat_ap_3" \
+    "ckanext.dcat.structured_data.profiles=longan_schemaorg" \
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
     "ckanext.xloader.site_url=http://127.0.0.1:${PORTAL_PORT:-5000}" \

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-PROJECT_MIGRATED_PLUGINS = ("activity", "harvest")
+PROJECT_MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 
 
 @pytest.fixture()

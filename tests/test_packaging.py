@@ -23,6 +23,8 @@ print(json.dumps({
     "mo": (res.files("ckanext.longan_opendata.i18n")
            / "vi/LC_MESSAGES/ckanext-longan_opendata.mo").is_file(),
     "declaration": (pkg / "config_declaration.yaml").is_file(),
+    "views": (pkg / "views" / "__init__.py").is_file(),
+    "templates": (pkg / "templates" / "longan" / "license.html").is_file(),
 }))
 """
 
@@ -49,4 +51,5 @@ def test_plain_install_into_a_fresh_venv_ships_schemas_harvesters_and_i18n(tmp_p
     found = json.loads(out)
     assert found["harvesters"].startswith(str(env_dir))
     assert found["harvesters"].endswith("ckanext/longan_opendata/harvesters/__init__.py")
-    assert found == {**found, "schema": True, "po": True, "mo": True, "declaration": True}
+    assert found == {**found, "schema": True, "po": True, "mo": True, "declaration": True,
+                     "views": True, "templates": True}

@@ -4,8 +4,9 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
-from ckanext.longan_opendata import demo, harvest_cli
+from ckanext.longan_opendata import dcat_cli, demo, harvest_cli
 from ckanext.longan_opendata import doctor as doctor_checks
+from ckanext.longan_opendata.workflow_cli import publish_due
 
 __all__ = ["longan"]
 
@@ -37,3 +38,5 @@ def load_demo(user: str):
 
 for _command in harvest_cli.COMMANDS:
     longan.add_command(_command)
+longan.add_command(dcat_cli.validate_dcat)
+longan.add_command(publish_due)

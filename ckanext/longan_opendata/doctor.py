@@ -26,7 +26,7 @@ import rq
 import sqlalchemy as sa
 
 SOLR_SCHEMA_NAME = "ckan-2.12"
-MIGRATED_PLUGINS = ("activity", "harvest")
+MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 DEFAULT_REQUIRED_PLUGINS = (
     "longan_opendata scheming_datasets scheming_organizations harvest dcat structured_data "
     "activity datastore datatables_view xloader"

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from ckanext.longan_opendata.logic import metadata, validation
+from ckanext.longan_opendata.logic import metadata, stats, validation, workflow
 
-CONCERNS: tuple[ModuleType, ...] = (metadata, validation)
+CONCERNS: tuple[ModuleType, ...] = (metadata, validation, stats, workflow)
 
 
 def _collect(hook: str) -> dict[str, Callable[..., Any]]:

@@ -1,0 +1,372 @@
+"""Speed of the portal against stock CKAN on the same PostgreSQL and Solr (issue 6).
+
+    scripts/services.sh start                       # PostgreSQL and Redis (shared)
+    .venv/bin/python bench/bench_portal.py --name NAME [--solr-port 8990] [--redis-db 13]
+
+One run does everything and prints the figures:
+
+1. prepares the bench databases ``longan_ckan_bench_NAME`` / ``longan_datastore_bench_NAME``
+   (never the portal's nor the tests'), a Solr on ``--solr-port`` (its core ``ckan``), and two
+   configs in ``.run/bench/NAME/``: ``ours.ini`` (the portal's plugins) and ``stock.ini`` (the
+   same CKAN with core plugins only: ``activity datastore datatables_view``), both inheriting
+   ``test.ini`` and pointing at the same databases, Solr core and Redis database;
+2. loads ``--datasets`` datasets (10,000 by default; skipped when already there) through
+   ``package_create`` with the portal's plugins: 20 agencies, Vietnamese titles, themes, units,
+   frequencies, one to three resources;
+3. serves both with gunicorn (2 workers each) on free loopback ports and measures, interleaving
+   ours and stock request by request: ``package_search`` (facets, no-accent Vietnamese query),
+   ``package_show``, the dataset page (median, p95, ratio ours/stock; goal ≤ 1.2);
+4. loads the home page and ``/thong-ke`` from a second process (``wrk``, Debian package ``wrk``)
+   and reports requests per second and median latency;
+5. times ``longan_stats`` cold (cache emptied) and cached.
+
+Results are also written to ``.run/bench/NAME/results.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+STOCK_PLUGINS = "activity datastore datatables_view"
+LOGGING = """
+[loggers]
+keys = root
+[handlers]
+keys = console
+[formatters]
+keys = generic
+[logger_root]
+level = WARN
+handlers = console
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+"""
+FACETS = ["organization", "vocab_theme", "vocab_spatial_units", "res_format", "license_id",
+          "vocab_frequency", "tags"]
+QUERIES = ["dan so", "truong hoc", "y te", "doanh nghiep", "giao thong", "nong nghiep",
+           "ngan sach", "moi truong"]
+
+# ---------------------------------------------------------------------------------------------
+# 1. databases, Solr and configs
+
+
+def _as_postgres(*cmd: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else ["sudo", "-u",
+                                                                           "postgres"]
+    return subprocess.run([*prefix, *cmd], input=stdin, text=True, capture_output=True,
+                          check=True)
+
+
+def prepare(name: str, solr_port: int, redis_db: int) -> tuple[Path, Path]:
+    ckan_db, ds_db = f"longan_ckan_bench_{name}", f"longan_datastore_bench_{name}"
+    for db in (ckan_db, ds_db):
+        found = _as_postgres("psql", "-X", "-tAc",
+                             f"SELECT 1 FROM pg_database WHERE datname='{db}'").stdout
+        if "1" not in found:
+            _as_postgres("createdb", "-O", "longan_test", "-E", "utf-8", "-T", "template0",
+                         "--locale=C.UTF-8", db)
+    subprocess.run([str(ROOT / "scripts/services.sh"), "start-solr", str(solr_port)],
+                   check=True, cwd=ROOT, env={**os.environ, "SOLR_PORT": str(solr_port)})
+    folder = ROOT / ".run" / "bench" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    common = (
+        "[app:main]\n"
+        f"use = config:{ROOT / 'test.ini'}\n"
+        f"sqlalchemy.url = postgresql://longan_test:longan_test@127.0.0.1:5432/{ckan_db}\n"
+        "ckan.datastore.write_url = "
+        f"postgresql://longan_test:longan_test@127.0.0.1:5432/{ds_db}\n"
+        "ckan.datastore.read_url = "
+        f"postgresql://longan_test_ro:longan_test_ro@127.0.0.1:5432/{ds_db}\n"
+        f"solr_url = http://127.0.0.1:{solr_port}/solr/ckan\n"
+        f"ckan.redis.url = redis://127.0.0.1:6379/{redis_db}\n"
+        f"ckan.harvest.mq.redis_db = {redis_db + 1}\n"
+        f"ckan.site_id = longan_bench_{name}\n"
+        f"ckan.storage_path = /tmp/longan_bench_storage_{name}\n"
+        "ckan.site_url = http://127.0.0.1:5000\n"
+    )
+    ours, stock = folder / "ours.ini", folder / "stock.ini"
+    ours.write_text(common + LOGGING)
+    stock.write_text(common + f"ckan.plugins = {STOCK_PLUGINS}\n" + LOGGING)
+    ckan = str(BIN / "ckan")
+    subprocess.run([ckan, "-c", str(ours), "db", "init"], check=True, capture_output=True)
+    subprocess.run([ckan, "-c", str(ours), "db", "upgrade"], check=True, capture_output=True)
+    perms = subprocess.run([ckan, "-c", str(ours), "datastore", "set-permissions"],
+                           check=True, capture_output=True, text=True).stdout
+    _as_postgres("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", ds_db, stdin=perms)
+    return ours, stock
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. the catalogue
+
+WORDS = [
+    ("Dân số", "dan-so"), ("Trường học", "truong-hoc"), ("Cơ sở y tế", "co-so-y-te"),
+    ("Doanh nghiệp", "doanh-nghiep"), ("Giao thông", "giao-thong"),
+    ("Sản lượng nông nghiệp", "nong-nghiep"), ("Ngân sách", "ngan-sach"),
+    ("Chất lượng môi trường", "moi-truong"), ("Lao động việc làm", "lao-dong"),
+    ("Hộ nghèo", "ho-ngheo"), ("Đất đai", "dat-dai"), ("Khoa học công nghệ", "khoa-hoc"),
+]
+PLACES = ["Tân An", "Kiến Tường", "Bến Lức", "Đức Hòa", "Cần Giuộc", "Cần Đước", "Tân Trụ",
+          "Thủ Thừa", "Đức Huệ", "Thạnh Hóa", "Tân Thạnh", "Mộc Hóa", "Vĩnh Hưng", "Tân Hưng"]
+THEMES = ["nong-nghiep", "kinh-te", "giao-duc", "nang-luong", "moi-truong", "hanh-chinh",
+          "y-te", "doi-ngoai", "tu-phap", "dan-cu-xa-hoi", "khoa-hoc-cong-nghe", "giao-thong"]
+FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "semiannual", "annual", "irregular"]
+FORMATS = ["CSV", "XLSX", "JSON", "PDF", "API"]
+
+
+def load(ini: Path, count: int, worker: int = 0, workers: int = 1) -> None:
+    """Create the datasets ``worker``, ``worker + workers``… below ``count`` (resumable)."""
+    from ckan.cli import CKANConfigLoader
+    from ckan.config.middleware import make_app
+
+    conf = CKANConfigLoader(str(ini)).get_config()
+    conf["ckan.search.solr_commit"] = "false"  # one Solr commit every 500 datasets
+    app = make_app(conf)
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+    from ckan.lib import search
+
+    with app._wsgi_app.test_request_context():
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        ctx = {"user": site_user}
+        orgs = []
+        for i in range(20):
+            name = f"co-quan-{i:02d}"
+            if not model.Group.get(name):
+                tk.get_action("organization_create")(dict(ctx), {
+                    "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
+            orgs.append(name)
+        started, done = time.monotonic(), 0
+        for i in range(worker, count, workers):
+            rng = random.Random(i)
+            word, slug = WORDS[i % len(WORDS)]
+            if model.Package.get(f"{slug}-{i:05d}"):
+                continue
+            place = PLACES[(i // len(WORDS)) % len(PLACES)]
+            year = 2015 + i % 10
+            tk.get_action("package_create")(dict(ctx, return_id_only=True), {
+                "name": f"{slug}-{i:05d}",
+                "title": f"{word} {place} năm {year}",
+                "notes": f"{word} trên địa bàn {place}, tỉnh Long An, số liệu năm {year}.",
+                "owner_org": orgs[i % len(orgs)],
+                "license_id": "CC-BY-4.0",
+                "contains_personal_data": "no",
+                "theme": rng.sample(THEMES, 1 + i % 2),
+                "frequency": FREQUENCIES[i % len(FREQUENCIES)],
+                "spatial_units": ["old-80"],
+                "tags": [{"name": slug}],
+                "resources": [
+                    {"name": f"Tệp {k + 1}", "url": f"http://127.0.0.1:9/{slug}-{i}-{k}",
+                     "format": FORMATS[(i + k) % len(FORMATS)]}
+                    for k in range(1 + i % 3)],
+            })
+            done += 1
+            if done % 500 == 0:
+                search.commit()
+                rate = done / (time.monotonic() - started)
+                print(f"  worker {worker}: {done} new datasets ({rate:.1f}/s)", flush=True)
+        search.commit()
+
+
+# ---------------------------------------------------------------------------------------------
+# 3-5. measurements
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(ini: Path, folder: Path, label: str) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    served = folder / f"{label}-served.ini"
+    served.write_text(ini.read_text().replace("ckan.site_url = http://127.0.0.1:5000",
+                                              f"ckan.site_url = http://127.0.0.1:{port}"))
+    log = open(folder / f"{label}-gunicorn.log", "w")  # noqa: SIM115 (lives with the server)
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--timeout", "120", "ckanext.longan_opendata.wsgi:application"],
+        env={**os.environ, "CKAN_INI": str(served)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if requests.get(url + "/api/3/action/status_show", timeout=10).ok:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            break
+    raise SystemExit(f"{label} server did not start, see {folder / f'{label}-gunicorn.log'}")
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def latencies(urls: dict[str, list[str]], rounds: int) -> dict[str, dict[str, float]]:
+    """Interleave the same requests on ours and stock; milliseconds."""
+    sessions = {label: requests.Session() for label in urls}
+    times: dict[str, list[float]] = {label: [] for label in urls}
+    for i in range(rounds):
+        for label, targets in urls.items():
+            start = time.perf_counter()
+            answer = sessions[label].get(targets[i % len(targets)], timeout=60)
+            times[label].append((time.perf_counter() - start) * 1000)
+            answer.raise_for_status()
+    return {label: {"median": statistics.median(v), "p95": _pct(v, 0.95)}
+            for label, v in times.items()}
+
+
+def wrk(url: str, seconds: int) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    med = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[med.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"requests_per_s": rps, "median_ms": float(med.group(1)) * scale,
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def stats_timing(url: str, site_id: str, redis_db: int) -> dict[str, float]:
+    import redis
+
+    conn = redis.Redis(host="127.0.0.1", port=6379, db=redis_db)
+    key = f"longan_opendata:stats:v1:{site_id}"
+    session = requests.Session()
+    cold, cached = [], []
+    for _ in range(3):
+        conn.delete(key)
+        start = time.perf_counter()
+        session.get(url + "/api/3/action/longan_stats", timeout=120).raise_for_status()
+        cold.append((time.perf_counter() - start) * 1000)
+        for _ in range(10):
+            start = time.perf_counter()
+            session.get(url + "/api/3/action/longan_stats", timeout=60).raise_for_status()
+            cached.append((time.perf_counter() - start) * 1000)
+    return {"cold_median_ms": statistics.median(cold),
+            "cached_median_ms": statistics.median(cached)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--name", default="bench", help="suffix of the bench databases")
+    parser.add_argument("--solr-port", type=int, default=8990)
+    parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--load-workers", type=int, default=2, help="loader processes")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="measure the catalogue as it is (loading is resumable)")
+    parser.add_argument("--rounds", type=int, default=200, help="requests per measure")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of each wrk run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+
+    print(f"[bench] preparing databases, Solr :{args.solr_port}, configs", flush=True)
+    ours_ini, stock_ini = prepare(args.name, args.solr_port, args.redis_db)
+    folder = ours_ini.parent
+    if not args.skip_load:
+        print(f"[bench] loading {args.datasets} datasets (resumes when some exist)", flush=True)
+        # agencies first, in one process; then the datasets in parallel
+        subprocess.run([sys.executable, __file__, "--load", str(ours_ini), "0", "0", "1"],
+                       check=True)
+        loaders = [subprocess.Popen([sys.executable, __file__, "--load", str(ours_ini),
+                                     str(args.datasets), str(k), str(args.load_workers)])
+                   for k in range(args.load_workers)]
+        if any(proc.wait() for proc in loaders):
+            raise SystemExit("loading the catalogue failed")
+
+    ours, ours_url = serve(ours_ini, folder, "ours")
+    stock, stock_url = serve(stock_ini, folder, "stock")
+    try:
+        rng = random.Random(12)
+        names = requests.get(ours_url + "/api/3/action/package_search",
+                             params={"rows": 1000, "fl": "name"}, timeout=60).json()
+        names = [r["name"] for r in names["result"]["results"]]
+        assert len(names) >= 100, "the catalogue is not loaded"
+        picks = [rng.choice(names) for _ in range(args.rounds)]
+        total = requests.get(ours_url + "/api/3/action/package_search",
+                             params={"rows": 0}, timeout=60).json()["result"]["count"]
+        facet = json.dumps(FACETS)
+        measures = {
+            "package_search (facets, no-accent query)": lambda base: [
+                f"{base}/api/3/action/package_search?q={q.replace(' ', '+')}"
+                f"&rows=20&facet.field={facet}" for q in QUERIES],
+            "package_show": lambda base: [
+                f"{base}/api/3/action/package_show?id={n}" for n in picks],
+            "dataset page": lambda base: [f"{base}/dataset/{n}" for n in picks],
+            "search page": lambda base: [
+                f"{base}/dataset/?q={q.replace(' ', '+')}" for q in QUERIES],
+        }
+        results: dict = {"datasets": total, "rounds": args.rounds, "latency_ms": {}}
+        print(f"[bench] {total} datasets; {args.rounds} requests per measure, interleaved")
+        for label, build in measures.items():
+            urls = {"ours": build(ours_url), "stock": build(stock_url)}
+            latencies(urls, 10)  # warm-up
+            got = latencies(urls, args.rounds)
+            got["ratio_median"] = got["ours"]["median"] / got["stock"]["median"]
+            got["ratio_p95"] = got["ours"]["p95"] / got["stock"]["p95"]
+            results["latency_ms"][label] = got
+        results["load"] = {}
+        for label, url in (("home (ours)", ours_url + "/"), ("home (stock)", stock_url + "/"),
+                           ("/thong-ke (ours)", ours_url + "/thong-ke")):
+            requests.get(url, timeout=60)
+            results["load"][label] = wrk(url, args.duration)
+        results["longan_stats"] = stats_timing(ours_url, f"longan_bench_{args.name}",
+                                               args.redis_db)
+    finally:
+        for proc in (ours, stock):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    (folder / "results.json").write_text(json.dumps(results, indent=2))
+    report(results)
+
+
+def report(results: dict) -> None:
+    print(f"\nCatalogue: {results['datasets']} datasets; {results['rounds']} requests each")
+    print(f"{'latency (ms)':44} {'ours med':>9} {'p95':>7} {'stock med':>9} {'p95':>7} "
+          f"{'ratio med':>9} {'p95':>6}")
+    for label, got in results["latency_ms"].items():
+        o, s = got["ours"], got["stock"]
+        print(f"{label:44} {o['median']:9.1f} {o['p95']:7.1f} {s['median']:9.1f} "
+              f"{s['p95']:7.1f} {got['ratio_median']:9.2f} {got['ratio_p95']:6.2f}")
+    print(f"\n{'under load (wrk -t2 -c8, 2 gunicorn workers)':44} {'req/s':>9} {'median ms':>10}"
+          f" {'errors':>7}")
+    for label, got in results["load"].items():
+        print(f"{label:44} {got['requests_per_s']:9.1f} {got['median_ms']:10.1f} "
+              f"{got['errors']:7d}")
+    st = results["longan_stats"]
+    print(f"\nlongan_stats: cold {st['cold_median_ms']:.0f} ms, "
+          f"cached {st['cached_median_ms']:.1f} ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--load":
+        load(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        main()
