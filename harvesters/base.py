@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import re
-import unicodedata
 import uuid
 from pathlib import Path
 from typing import Any
@@ -56,16 +55,10 @@ def err(key: str, vi: str, en: str) -> ConfigError:
 
 
 def slugify(text: str) -> str:
-    """'Dân số theo xã' → 'dan-so-theo-xa' (private: until ckanext.longan_opendata.slug lands)."""
-    try:  # the portal's own slug helper, when it is there (issue 3)
-        from ckanext.longan_opendata.slug import slugify as portal_slugify  # type: ignore
+    """'Dân số theo xã' → 'dan-so-theo-xa' (the portal's slugs, issue 3)."""
+    from ckanext.longan_opendata.slug import slugify as portal_slugify
 
-        return portal_slugify(text)
-    except ImportError:
-        pass
-    text = text.replace("Đ", "D").replace("đ", "d")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:90] or "bo-du-lieu"
+    return portal_slugify(text) or "bo-du-lieu"
 
 
 # ------------------------------------------------------------------------------------- metadata

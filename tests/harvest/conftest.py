@@ -4,6 +4,7 @@ ckanext-harvest's ``tests/lib.py`` does)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from ckanext.harvest.tests.lib import run_harvest_job
 from ckanext.longan_opendata import shared_db
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRETS = ROOT / ".run" / "shared-db.env"
+# the roles are cluster-wide: checkouts sharing a PostgreSQL should share this file
+SECRETS = Path(os.environ.get("LONGAN_SHARED_SECRETS_FILE") or ROOT / ".run" / "shared-db.env")
 SEED_ROWS = 3_000
 
 

@@ -184,8 +184,9 @@ def test_named_queries_cannot_write_even_as_a_role_that_could(
         # a function that writes, which a SELECT can call: only READ ONLY stops it
         cur.execute("CREATE FUNCTION kiem_thu.xoa_het() RETURNS int LANGUAGE sql AS "
                     "'DELETE FROM kiem_thu.quan_trong RETURNING a'")
-    secrets = shared_db.read_secrets(str(__import__("pathlib").Path(__file__).resolve()
-                                         .parents[2] / ".run" / "shared-db.env"))
+    from .conftest import SECRETS
+
+    secrets = shared_db.read_secrets(str(SECRETS))
     monkeypatch.setenv("LONGAN_SHARED_OWNER_PASSWORD", secrets[shared_db.OWNER_PW_KEY])
     sneaky = {"query_name": "xoa", "title": "Xóa",
               "query": "SELECT kiem_thu.xoa_het() AS a"}
