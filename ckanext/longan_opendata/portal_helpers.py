@@ -52,8 +52,7 @@ def longan_org_titles() -> dict[str, str]:
 
 def longan_usage(package_id: str) -> dict[str, Any]:
     """Views and downloads of a dataset, with downloads per resource."""
-    counts = usage.package_counts(package_id)
-    return {**counts, "per_resource": usage.resource_downloads(package_id)}
+    return usage.package_usage(package_id)
 
 
 def longan_licence_plain(license_id: str | None) -> str:

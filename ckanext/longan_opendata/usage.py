@@ -85,6 +85,23 @@ def package_counts(package_id: str) -> dict[str, int]:
     return {"views": int(found.get(VIEW) or 0), "downloads": int(found.get(DOWNLOAD) or 0)}
 
 
+def package_usage(package_id: str) -> dict[str, Any]:
+    """Views, downloads and downloads per resource of one dataset, in one query."""
+    query = (
+        sa.select(usage_table.c.kind, usage_table.c.object_id, sa.func.sum(usage_table.c["count"]))
+        .where(usage_table.c.package_id == package_id)
+        .group_by(usage_table.c.kind, usage_table.c.object_id)
+    )
+    found: dict[str, Any] = {"views": 0, "downloads": 0, "per_resource": {}}
+    for kind, object_id, count in model.Session.execute(query).all():
+        if kind == VIEW:
+            found["views"] += int(count)
+        else:
+            found["downloads"] += int(count)
+            found["per_resource"][object_id] = int(count)
+    return found
+
+
 def resource_downloads(package_id: str) -> dict[str, int]:
     """Downloads per resource id of one dataset."""
     query = (
