@@ -276,6 +276,8 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--load-workers", type=int, default=2, help="loader processes")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="measure the catalogue as it is (loading is resumable)")
     parser.add_argument("--rounds", type=int, default=200, help="requests per measure")
     parser.add_argument("--duration", type=int, default=15, help="seconds of each wrk run")
     args = parser.parse_args()
@@ -285,14 +287,16 @@ def main() -> None:
     print(f"[bench] preparing databases, Solr :{args.solr_port}, configs", flush=True)
     ours_ini, stock_ini = prepare(args.name, args.solr_port, args.redis_db)
     folder = ours_ini.parent
-    print(f"[bench] loading {args.datasets} datasets (resumes when some exist)", flush=True)
-    # agencies first, in one process; then the datasets in parallel
-    subprocess.run([sys.executable, __file__, "--load", str(ours_ini), "0", "0", "1"], check=True)
-    loaders = [subprocess.Popen([sys.executable, __file__, "--load", str(ours_ini),
-                                 str(args.datasets), str(k), str(args.load_workers)])
-               for k in range(args.load_workers)]
-    if any(proc.wait() for proc in loaders):
-        raise SystemExit("loading the catalogue failed")
+    if not args.skip_load:
+        print(f"[bench] loading {args.datasets} datasets (resumes when some exist)", flush=True)
+        # agencies first, in one process; then the datasets in parallel
+        subprocess.run([sys.executable, __file__, "--load", str(ours_ini), "0", "0", "1"],
+                       check=True)
+        loaders = [subprocess.Popen([sys.executable, __file__, "--load", str(ours_ini),
+                                     str(args.datasets), str(k), str(args.load_workers)])
+                   for k in range(args.load_workers)]
+        if any(proc.wait() for proc in loaders):
+            raise SystemExit("loading the catalogue failed")
 
     ours, ours_url = serve(ours_ini, folder, "ours")
     stock, stock_url = serve(stock_ini, folder, "stock")
@@ -335,7 +339,10 @@ def main() -> None:
     finally:
         for proc in (ours, stock):
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     (folder / "results.json").write_text(json.dumps(results, indent=2))
     report(results)
 

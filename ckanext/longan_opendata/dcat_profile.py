@@ -358,23 +358,41 @@ class LonganDCATAP3Profile(RDFProfile):
         return found
 
     def _publisher(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> Node | None:
-        org = self._organisation(dataset_dict)
+        """The organisation as ``foaf:Agent``; for a harvested dataset, its original publisher
+        (the ``publisher_*`` extras the dcat_rdf harvester keeps)."""
+        extras = {e.get("key"): e.get("value") for e in dataset_dict.get("extras") or []}
+        for old in list(self.g.objects(dataset_ref, DCT.publisher)):
+            if isinstance(old, URIRef):
+                for predicate in (FOAF.name, FOAF.mbox, DCT.type, DCT.identifier):
+                    self.g.remove((old, predicate, None))
         self._drop(dataset_ref, DCT.publisher)
+        if extras.get("publisher_name"):
+            org: dict[str, Any] | None = {
+                "title": extras["publisher_name"], "email": extras.get("publisher_email"),
+                "agency_code": extras.get("publisher_identifier")}
+            uri = extras.get("publisher_uri")
+        else:
+            org = self._organisation(dataset_dict)
+            uri = publisher_uri_organization_fallback(dataset_dict) if org else None
         if not org:
             return None
         g = self.g
-        ref = URIRef(publisher_uri_organization_fallback(dataset_dict))
+        ref: Node = URIRef(uri) if uri else BNode()
         for predicate in (FOAF.name, FOAF.mbox, DCT.type, DCT.identifier, FOAF.homepage,
                           VCARD.hasEmail):
             g.remove((ref, predicate, None))
+        email = str(org.get("email") or "").removeprefix("mailto:").strip()
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((dataset_ref, DCT.publisher, ref))
         self._text(ref, FOAF.name, org.get("title") or org.get("name"), VI)
         self._regional_authority(ref)
         if org.get("agency_code"):
             g.add((ref, DCT.identifier, Literal(org["agency_code"])))
-        if org.get("email"):
-            g.add((ref, FOAF.mbox, URIRef("mailto:" + str(org["email"]).strip())))
+        if email:
+            g.add((ref, FOAF.mbox, URIRef("mailto:" + email)))
+        if org.get("url"):
+            g.add((ref, FOAF.homepage, URIRef(org["url"])))
+            g.add((URIRef(org["url"]), RDF.type, FOAF.Document))
         return ref
 
     def _distribution(self, resource: dict[str, Any], dataset_dict: dict[str, Any],

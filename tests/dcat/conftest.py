@@ -78,9 +78,8 @@ def catalogue(with_plugins, clean_db, clean_index) -> dict[str, Any]:
     """Creates the catalogue; returns the organisations and the datasets (package_show dicts)."""
     admin = factories.Sysadmin()
     stats = factories.Organization(
-        name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An",
-        extras=[{"key": "agency_code", "value": "000.00.34.H41"},
-                {"key": "email", "value": "thongke@longan.gov.vn"}])
+        name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An", agency_code="000.00.34.H41",
+        email="thongke@longan.gov.vn", url="https://thongke.longan.gov.vn")
     health = factories.Organization(name="so-y-te", title="Sở Y tế tỉnh Long An")
     context = {"user": admin["name"], "longan_workflow_state": "published"}  # issue 5
     datasets = [helpers.call_action("package_create", context=dict(context), **d)

@@ -118,6 +118,7 @@ def check_dataset_graph(dataset: dict, graph: Graph) -> None:
     assert graph.value(publisher, FOAF.name) == Literal("Cục Thống kê tỉnh Long An", lang="vi")
     assert graph.value(publisher, DCT.identifier) == Literal("000.00.34.H41")
     assert graph.value(publisher, FOAF.mbox) == URIRef("mailto:thongke@longan.gov.vn")
+    assert graph.value(publisher, FOAF.homepage) == URIRef("https://thongke.longan.gov.vn")
 
     distributions = list(graph.objects(ref, DCAT.distribution))
     assert len(distributions) == 2

@@ -92,7 +92,12 @@ def run_harvest(source: dict[str, Any], harvester: Any) -> dict[str, dict[str, A
     source_obj = harvest_model.HarvestSource.get(source["id"])
     job = harvest_model.HarvestJob(source=source_obj)
     job.save()
-    return run_harvest_job(job, harvester)
+    results = run_harvest_job(job, harvester)
+    for result in results.values():  # the errors as saved, not a possibly stale relationship
+        result["errors"] = (harvest_model.Session.query(harvest_model.HarvestObjectError)
+                            .filter_by(harvest_object_id=result["obj_id"])
+                            .order_by(harvest_model.HarvestObjectError.created).all())
+    return results
 
 
 def update_source_config(sysadmin: dict[str, Any], source: dict[str, Any],
