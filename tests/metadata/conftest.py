@@ -42,5 +42,7 @@ def create(steward):
 
     def _create(**fields: Any) -> dict[str, Any]:
         fields.setdefault("owner_org", org["id"])
-        return helpers.call_action("package_create", context={"user": user["name"]}, **fields)
+        # published through the publish workflow's trusted path (issue 5), so searches see it
+        context = {"user": user["name"], "longan_workflow_state": "published"}
+        return helpers.call_action("package_create", context=context, **fields)
     return _create

@@ -21,6 +21,8 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.longan_opendata import workflow as wf
 
+from ..conftest import PROJECT_MIGRATED_PLUGINS
+
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
 STATES = (wf.DRAFT, wf.PENDING, wf.APPROVED, wf.PUBLISHED, wf.REJECTED, wf.WITHDRAWN)
 PASSWORD = "MatKhau-2026!"  # every test user's, for logging in through the web form
@@ -130,7 +132,7 @@ def _ensure_world(reset_db, migrate_db_for, reset_index) -> World:
     built = _built.get("world")
     if built is None or model.Group.get(built.org["id"]) is None:
         reset_db()
-        for plugin in ("activity", "harvest"):
+        for plugin in PROJECT_MIGRATED_PLUGINS:
             migrate_db_for(plugin)
         reset_index()
         built = _built["world"] = _make_world()
