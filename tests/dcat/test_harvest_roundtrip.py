@@ -14,15 +14,7 @@ before the import, so the copies never feed back into it.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-import requests
 from ckan.tests import factories
 from ckanext.dcat.harvesters import DCATRDFHarvester
 from ckanext.dcat.processors import RDFSerializer
@@ -35,69 +27,14 @@ from rdflib import Graph, URIRef
 
 from ckanext.longan_opendata import dcat_cli
 from tests.dcat.conftest import SHAPES
-
-LOGGING = """
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARN
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.served import serve_portal
 
 
 @pytest.fixture()
 def served_portal(catalogue, request, tmp_path):
     """gunicorn serving the portal on the test databases; yields its base URL."""
-    port = free_port()
-    base_ini = Path(request.config.getoption("ckan_ini")).resolve()
-    ini = tmp_path / "served.ini"
-    ini.write_text(f"[app:main]\nuse = config:{base_ini}\n"
-                   f"ckan.site_url = http://127.0.0.1:{port}\n" + LOGGING, encoding="utf-8")
-    log = (tmp_path / "gunicorn.log").open("w")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120",
-         "ckanext.longan_opendata.wsgi:application"],
-        env={**os.environ, "CKAN_INI": str(ini)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(url + "/api/3/action/status_show", timeout=60).ok:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("gunicorn did not start: "
-                            + (tmp_path / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.5)
+    with serve_portal(request.config.getoption("ckan_ini"), tmp_path) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def resource_key(resource: dict) -> tuple:

@@ -10,19 +10,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import requests
 
 pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.served import serve_portal  # noqa: E402
 
 CHROMIUM = os.environ.get("LONGAN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -30,33 +29,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-LOGGING = """
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARN
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-"""
-
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason=f"{CHROMIUM} missing: apt-get install chromium")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _load_catalogue() -> dict:
@@ -92,42 +66,10 @@ def served(request):
     ckan.plugins.load_all()  # the plugins of the test ini, as with_plugins does for one test
     request.addfinalizer(ckan.plugins.unload_all)
     catalogue = _load_catalogue()
-    port = _free_port()
-    base_ini = os.path.abspath(request.config.getoption("--ckan-ini"))
     workdir = Path(tempfile.mkdtemp(prefix="longan-served-"))
-    ini = workdir / "served.ini"
-    ini.write_text(f"[app:main]\nuse = config:{base_ini}\n"
-                   f"ckan.site_url = http://127.0.0.1:{port}\n"
-                   "ckanext.longan_opendata.stats.cache_seconds = 0\n" + LOGGING)
-    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed at teardown)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
-         "ckanext.longan_opendata.wsgi:application"],
-        env={**os.environ, "CKAN_INI": str(ini)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/api/3/action/status_show", timeout=10).ok:
-                break
-        except requests.RequestException:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.5)
-    else:
-        server.terminate()
-    if server.poll() is not None:
-        pytest.fail("gunicorn did not start:\n" + (workdir / "gunicorn.log").read_text()[-3000:])
-    yield {"url": url, **catalogue}
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # a slow graceful stop on a busy machine
-        server.kill()
-        server.wait()
-    log.close()
+    with serve_portal(request.config.getoption("--ckan-ini"), workdir, workers=2,
+                      extra_config="ckanext.longan_opendata.stats.cache_seconds = 0\n") as url:
+        yield {"url": url, **catalogue}
     shutil.rmtree(workdir, ignore_errors=True)
 
 
