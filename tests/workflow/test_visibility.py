@@ -49,10 +49,11 @@ def test_activity_streams_show_published_datasets_only(world, role):
     # the agency itself sees every transition, with actor, from/to and comment
     inside = act("package_activity_list", world.users["member"],
                  id=world.datasets[wf.REJECTED]["id"])
-    rejection = [a for a in inside if a["activity_type"] == wf.ACTIVITY_TYPE
-                 and a["data"]["to"] == wf.REJECTED][-1]  # the first one (newest come first)
-    assert (rejection["data"]["from"], rejection["data"]["actor"],
-            rejection["data"]["comment"]) == (wf.PENDING, world.users["admin"], "Thiếu mô tả cột")
+    rejections = {(a["data"]["from"], a["data"]["actor"], a["data"]["comment"])
+                  for a in inside
+                  if a["activity_type"] == wf.ACTIVITY_TYPE and a["data"]["to"] == wf.REJECTED}
+    # the world is shared by the directory's modules, which may add transitions of their own
+    assert (wf.PENDING, world.users["admin"], "Thiếu mô tả cột") in rejections
 
 
 def test_withdrawn_dataset_leaves_the_public_streams(world):
