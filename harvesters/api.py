@@ -366,7 +366,7 @@ class LonganApiHarvester(base.LonganHarvester):
         columns = [loader.Column(k, declared.get(k) or infer_type(v), k) for k, v in keys.items()]
         return path, columns, sha.hexdigest(), count
 
-    def fetch_stage(self, harvest_object: Any) -> bool | str:
+    def _fetch(self, harvest_object: Any) -> bool | str:
         if self._status(harvest_object) == "delete":
             return True
         cfg = json.loads(harvest_object.source.config)
@@ -392,7 +392,7 @@ class LonganApiHarvester(base.LonganHarvester):
         harvest_object.save()
         return True
 
-    def import_stage(self, harvest_object: Any) -> bool | str:
+    def _import(self, harvest_object: Any) -> bool | str:
         if self._status(harvest_object) == "delete":
             return self._withdraw(harvest_object)
         cfg = json.loads(harvest_object.source.config)

@@ -14,6 +14,8 @@ import json
 import logging
 import os
 import re
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -192,11 +194,113 @@ def load_config(text: str | None) -> dict[str, Any]:
     return config
 
 
+# ------------------------------------------------------------------------ one delivery per object
+CLAIM_TTL = 60  # seconds a claim lives without its holder's heartbeat
+_OUTCOMES = {True: "true", False: "false", "unchanged": "unchanged"}
+
+
+def _redis() -> Any:
+    from ckan.lib.redis import connect_to_redis
+
+    return connect_to_redis()
+
+
+class Claim:
+    """An object's fetch and import run once even when the queue delivers it twice.
+
+    ckanext-harvest's ``harvest_jobs_run`` re-sends every WAITING object missing from the Redis
+    list (one still being gathered, or popped by a consumer that has not started it yet) and every
+    object whose fetch has lasted more than 3 minutes, so with several fetch consumers an object
+    can reach two of them. The first delivery claims the object in Redis (``SET NX`` with a
+    heartbeat); a second one waits for the first's outcome and reports the same without doing the
+    work again. When the holder dies its claim expires and the next delivery does the work.
+    """
+
+    def __init__(self, object_id: str):
+        self.key = f"{tk.config.get('ckan.site_id')}:longan-harvest-claim:{object_id}"
+        self.redis = _redis()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def acquire(self) -> dict[str, Any] | None:
+        """None when this delivery holds the claim, else the first delivery's outcome."""
+        while True:
+            if self.redis.set(self.key, json.dumps({"running": True}), nx=True, ex=CLAIM_TTL):
+                self._beat = threading.Thread(target=self._heartbeat, daemon=True,
+                                              name="longan-claim")
+                self._beat.start()
+                return None
+            raw = self.redis.get(self.key)
+            if raw is not None:
+                value = json.loads(raw)
+                if value.get("done"):
+                    return value
+            time.sleep(0.5)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(CLAIM_TTL / 3):
+            self.redis.expire(self.key, CLAIM_TTL)
+
+    def finish(self, fetch: Any, imported: Any = None) -> None:
+        self._stop.set()
+        self.redis.set(self.key, json.dumps({"done": True, "fetch": _OUTCOMES.get(fetch, "false"),
+                                             "import": _OUTCOMES.get(imported, "false")}),
+                       ex=7 * 86400)
+
+
+def _outcome(text: str) -> bool | str:
+    return {"true": True, "unchanged": "unchanged"}.get(text, False)
+
+
 # -------------------------------------------------------------------------------- the base class
 class LonganHarvester(HarvesterBase):
-    """Shared stages of the Long An harvesters (one harvest object per table or endpoint)."""
+    """Shared stages of the Long An harvesters (one harvest object per table or endpoint).
+
+    Subclasses implement ``_fetch`` and ``_import``; ``fetch_stage``/``import_stage`` make each
+    object's work happen once whatever the queue delivers (see :class:`Claim`)."""
 
     kind = "longan"
+
+    _claims: dict[str, Claim] = {}  # noqa: RUF012 - per process, keyed by object id
+    _replayed: dict[str, dict[str, Any]] = {}  # noqa: RUF012
+
+    def _fetch(self, harvest_object: Any) -> bool | str:
+        raise NotImplementedError
+
+    def _import(self, harvest_object: Any) -> bool | str:
+        raise NotImplementedError
+
+    def fetch_stage(self, harvest_object: Any) -> bool | str:
+        claim = Claim(harvest_object.id)
+        earlier = claim.acquire()
+        if earlier is not None:
+            log.info("%s: already processed by another consumer, outcome reused",
+                     harvest_object.id)
+            self._replayed[harvest_object.id] = earlier
+            return _outcome(earlier["fetch"])
+        try:
+            result = self._fetch(harvest_object)
+        except BaseException:
+            claim.finish(False)
+            raise
+        if result is True:
+            self._claims[harvest_object.id] = claim
+        else:
+            claim.finish(result)
+        return result
+
+    def import_stage(self, harvest_object: Any) -> bool | str:
+        earlier = self._replayed.pop(harvest_object.id, None)
+        if earlier is not None:
+            return _outcome(earlier["import"])
+        claim = self._claims.pop(harvest_object.id, None)
+        result: Any = False
+        try:
+            result = self._import(harvest_object)
+        finally:
+            if claim is not None:
+                claim.finish(True, result)
+        return result
 
     # ---- gather helpers
     def _previous_objects(self, source_id: str) -> dict[str, HarvestObject]:

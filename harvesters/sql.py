@@ -332,7 +332,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         self._pipe_copy(conn, self._copy_out_sql(item, columns, tz).as_string(conn), consume)
         return self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz
 
-    def fetch_stage(self, harvest_object: Any) -> bool | str:
+    def _fetch(self, harvest_object: Any) -> bool | str:
         if self._status(harvest_object) == "delete":
             return True
         cfg = json.loads(harvest_object.source.config)
@@ -363,7 +363,7 @@ class LonganSqlHarvester(base.LonganHarvester):
             return "unchanged"
         return True
 
-    def import_stage(self, harvest_object: Any) -> bool | str:
+    def _import(self, harvest_object: Any) -> bool | str:
         if self._status(harvest_object) == "delete":
             return self._withdraw(harvest_object)
         cfg = json.loads(harvest_object.source.config)
