@@ -81,12 +81,13 @@ def org(sysadmin) -> dict[str, Any]:
 
 
 def create_source(sysadmin: dict[str, Any], org: dict[str, Any], source_type: str, url: str,
-                  config: dict[str, Any], name: str = "nguon-csdl-dung-chung") -> dict[str, Any]:
+                  config: dict[str, Any], name: str = "nguon-csdl-dung-chung",
+                  frequency: str = "MANUAL") -> dict[str, Any]:
     return tk.get_action("harvest_source_create")(
         {"user": sysadmin["name"]},
         {"name": name, "title": "Nguồn " + name, "url": url, "source_type": source_type,
          "owner_org": org["id"], "config": json.dumps(config, ensure_ascii=False),
-         "frequency": "MANUAL"})
+         "frequency": frequency})
 
 
 def run_harvest(source: dict[str, Any], harvester: Any) -> dict[str, dict[str, Any]]:
