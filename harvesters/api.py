@@ -268,6 +268,43 @@ class LonganApiHarvester(base.LonganHarvester):
         }
 
     def validate_config(self, config: str | None) -> str:
+        """The source form's check: the config, then (switchable) one real request."""
+        checked = self.check_config(config)
+        if base.check_connection_enabled():
+            self.test_connection(json.loads(checked))
+        return checked
+
+    def test_connection(self, cfg: dict[str, Any]) -> None:
+        """One request, with auth, for the first page of the first endpoint: ConfigError naming
+        what failed (HTTP status, unknown host, records path); never the secret."""
+        item = cfg["endpoints"][0]
+        client = Client("connection-test", {**cfg, "retries": 0,
+                                            "timeout": min(float(cfg.get("timeout", 15)), 10)})
+        pagination = item.get("pagination") or {"type": "none"}
+        query = dict(item.get("params") or {})
+        kind = pagination.get("type", "none")
+        if kind == "page":
+            query[pagination.get("page_param", "page")] = int(pagination.get("start", 1))
+            query[pagination.get("size_param", "size")] = 1
+        elif kind == "offset":
+            query[pagination.get("offset_param", "offset")] = 0
+            query[pagination.get("limit_param", "limit")] = 1
+        elif kind == "cursor":
+            query[pagination.get("size_param", "limit")] = 1
+        try:
+            document = client.get_json(item["path"], query)
+        except ApiError as exc:
+            key = "auth" if exc.status in (401, 403) else "endpoints[0].path"
+            if exc.status is None and "cannot reach" in str(exc):
+                key = "base_url"
+            raise base.ConfigError(f"{key}: {exc}") from exc
+        if not isinstance(dig(document, item.get("records_path")), list):
+            raise base.err("endpoints[0].records_path",
+                           f"không tìm thấy danh sách bản ghi tại '{item.get('records_path')}' "
+                           "trong phản hồi", "no list of records at that path in the response")
+
+    def check_config(self, config: str | None) -> str:
+        """Check the config alone (no request); the normalised JSON."""
         cfg = base.load_config(config)
         if not cfg:
             raise base.err("config", "cần cấu hình JSON với 'base_url' và 'endpoints'",
@@ -332,7 +369,7 @@ class LonganApiHarvester(base.LonganHarvester):
     # ------------------------------------------------------------------------------- the stages
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         try:
-            cfg = json.loads(self.validate_config(harvest_job.source.config))
+            cfg = json.loads(self.check_config(harvest_job.source.config))
         except (base.ConfigError, ValueError) as exc:
             self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
                                     harvest_job)

@@ -117,6 +117,10 @@ def validate_common(config: dict[str, Any]) -> None:
                       "*_file")
 
 
+def check_connection_enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.longan_opendata.harvest.check_connection", True))
+
+
 def dataset_private(config: dict[str, Any]) -> bool:
     """Whether a harvested dataset is private: the single place the workflow (issue 5) rewires."""
     return not config.get("auto_publish", True)

@@ -100,6 +100,14 @@ class LonganSqlHarvester(base.LonganHarvester):
 
     # ---------------------------------------------------------------------------- configuration
     def validate_config(self, config: str | None) -> str:
+        """The source form's check: the config, then (switchable) a real connection test."""
+        checked = self.check_config(config)
+        if base.check_connection_enabled():
+            self.test_connection(json.loads(checked))
+        return checked
+
+    def check_config(self, config: str | None) -> str:
+        """Check the config alone (no connection); the normalised JSON."""
         cfg = base.load_config(config)
         if not cfg:
             raise base.err("config", "cần cấu hình JSON với 'url' và 'tables'",
@@ -176,12 +184,86 @@ class LonganSqlHarvester(base.LonganHarvester):
             if "password authentication failed" in text:
                 raise base.err("password", f"sai mật khẩu cho người dùng '{url.username}'",
                                f"wrong password for user '{url.username}'") from exc
+            if "could not translate host name" in text or "Name or service not known" in text:
+                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                               f"máy chủ '{url.host}'", f"cannot connect to the source database: "
+                               f"unknown host '{url.host}'") from exc
+            if "does not exist" in text and "database" in text:
+                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không có cơ sở "
+                               f"dữ liệu '{url.database}' trên máy chủ", f"cannot connect to the "
+                               f"source database: database '{url.database}' does not exist"
+                               ) from exc
+            if "Connection refused" in text:
+                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: máy chủ "
+                               f"{url.host}:{url.port or 5432} từ chối kết nối", f"cannot connect "
+                               f"to the source database: connection refused by "
+                               f"{url.host}:{url.port or 5432}") from exc
             raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn ({text})",
                            f"cannot connect to the source database ({text})") from exc
         conn.set_session(readonly=True)
         with conn.cursor() as cur:
             cur.execute("SET TRANSACTION READ ONLY")
         return conn
+
+    def test_connection(self, cfg: dict[str, Any]) -> None:
+        """Connect read-only with the source's secret and read nothing from every listed table and
+        query: ConfigError naming what failed (the secret is never part of the message)."""
+        tables = cfg["tables"]
+        if not self._is_postgres(cfg):
+            self._test_generic(cfg)
+            return
+        conn = self._connect(cfg, "check")
+        try:
+            with conn.cursor() as cur:
+                for i, item in enumerate(tables):
+                    key = f"tables[{i}]" + (".table" if "table" in item else ".query")
+                    try:
+                        cur.execute(pgsql.SQL("SELECT * FROM ({}) AS _longan_q LIMIT 0").format(
+                            self._relation(item)))
+                    except psycopg2.errors.UndefinedTable as exc:
+                        conn.rollback()
+                        what = self._item_key(item)
+                        raise base.err(key, f"không có bảng hoặc khung nhìn '{what}' trong cơ sở "
+                                       "dữ liệu nguồn", f"no table or view '{what}' at the "
+                                       "source") from exc
+                    except psycopg2.errors.InsufficientPrivilege as exc:
+                        conn.rollback()
+                        raise base.err(key, f"người dùng '{make_url(cfg['url']).username}' không "
+                                       f"có quyền đọc '{self._item_key(item)}'",
+                                       "permission denied") from exc
+                    except psycopg2.Error as exc:
+                        conn.rollback()
+                        text = str(exc).strip().splitlines()[0]
+                        raise base.err(key, f"không đọc được '{self._item_key(item)}' ({text})",
+                                       f"cannot read it ({text})") from exc
+        finally:
+            conn.close()
+
+    def _test_generic(self, cfg: dict[str, Any]) -> None:
+        import sqlalchemy as sa
+
+        try:
+            engine = self._generic_engine(cfg)
+        except ImportError as exc:
+            raise base.err("url", f"máy chủ chưa cài trình điều khiển ({exc.name})",
+                           f"the database driver is not installed ({exc.name})") from exc
+        try:
+            with engine.connect() as conn:
+                for i, item in enumerate(cfg["tables"]):
+                    try:
+                        stmt = self._generic_select(item, engine)
+                        if "table" in item:
+                            stmt = stmt.limit(0)
+                        conn.execution_options(stream_results=True).execute(stmt).close()
+                    except sa.exc.DBAPIError as exc:
+                        raise base.err(f"tables[{i}]", f"không đọc được '{self._item_key(item)}'",
+                                       f"cannot read it ({type(exc.orig).__name__})") from exc
+        except sa.exc.DBAPIError as exc:
+            raise base.err("url", "không kết nối được cơ sở dữ liệu nguồn",
+                           f"cannot connect to the source database ({type(exc.orig).__name__})"
+                           ) from exc
+        finally:
+            engine.dispose()
 
     @staticmethod
     def _is_postgres(cfg: dict[str, Any]) -> bool:
@@ -257,7 +339,7 @@ class LonganSqlHarvester(base.LonganHarvester):
     # ------------------------------------------------------------------------------- the stages
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         try:
-            cfg = json.loads(self.validate_config(harvest_job.source.config))
+            cfg = json.loads(self.check_config(harvest_job.source.config))
         except (base.ConfigError, ValueError) as exc:
             self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
                                     harvest_job)

@@ -44,6 +44,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 def test_three_paginations_load_typed_tables(lgsp, sysadmin, org):
     source = create_source(sysadmin, org, "longan_api", lgsp.url, _config(lgsp), name="lgsp")
+    lgsp.state.requests.clear()  # the connection test made when the source was saved
     results = _by_path(run_harvest(source, LonganApiHarvester()))
     assert {p: r["state"] for p, r in results.items()} == {
         e["path"]: "COMPLETE" for e in ENDPOINTS}, {p: r["errors"] for p, r in results.items()}
@@ -112,6 +113,7 @@ def test_oauth2_token_is_fetched_and_refreshed(lgsp, sysadmin, org):
 def test_rate_limit_spaces_requests(lgsp, sysadmin, org):
     source = create_source(sysadmin, org, "longan_api", lgsp.url,
                            _config(lgsp, endpoints=ENDPOINTS[:1], rate_limit=5), name="lgsp")
+    lgsp.state.requests.clear()  # the connection test made when the source was saved
     started = time.monotonic()
     run_harvest(source, LonganApiHarvester())
     times = [t for t, _p, _s in lgsp.requests_to("/api/v1/dan-so")]
@@ -124,6 +126,7 @@ def test_rate_limit_spaces_requests(lgsp, sysadmin, org):
 def test_500_then_recovery_is_retried_and_429_honoured(lgsp, sysadmin, org):
     source = create_source(sysadmin, org, "longan_api", lgsp.url,
                            _config(lgsp, endpoints=ENDPOINTS[:1]), name="lgsp")
+    lgsp.state.requests.clear()  # the connection test made when the source was saved
     control(lgsp, fail=2, status=500)
     [result] = run_harvest(source, LonganApiHarvester()).values()
     assert result["state"] == "COMPLETE", result["errors"]
@@ -177,9 +180,9 @@ def test_endpoint_gone_withdraws_its_dataset(lgsp, sysadmin, org):
 
 
 def test_wrong_api_key_is_a_clear_error(lgsp, sysadmin, org, monkeypatch):
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "sai")
     source = create_source(sysadmin, org, "longan_api", lgsp.url,
                            _config(lgsp, endpoints=ENDPOINTS[:1]), name="lgsp")
+    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "sai")  # the key was revoked since
     [result] = run_harvest(source, LonganApiHarvester()).values()
     [error] = result["errors"]
     assert "bị từ chối truy cập (HTTP 401)" in error.message

@@ -22,7 +22,7 @@ def _check(config: dict) -> str:
 
 
 def test_a_good_config_passes():
-    assert json.loads(LonganSqlHarvester().validate_config(json.dumps(GOOD))) == GOOD
+    assert json.loads(LonganSqlHarvester().check_config(json.dumps(GOOD))) == GOOD
 
 
 @pytest.mark.parametrize(("change", "key", "vietnamese"), [

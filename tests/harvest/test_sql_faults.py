@@ -1,6 +1,7 @@
 """Faults of the ``longan_sql`` harvester: nothing lost, clear errors in Vietnamese."""
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -151,10 +152,11 @@ def test_source_connection_killed_mid_import_keeps_the_previous_version(
 
 def test_wrong_password_and_stopped_server_give_clear_errors(
         shared_database, sysadmin, org, monkeypatch):
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", "sai-mat-khau")
+    monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
                            _config(shared_database, "LONGAN_SHARED_DB_PW",
                                    [{"schema": "thong_ke", "table": "truong_hoc"}]))
+    monkeypatch.setenv("LONGAN_SHARED_DB_PW", "sai-mat-khau")  # the password changed since
     results = run_harvest(source, LonganSqlHarvester())
     assert results == {}  # nothing gathered
     from ckanext.harvest.model import HarvestGatherError
@@ -165,10 +167,17 @@ def test_wrong_password_and_stopped_server_give_clear_errors(
 
     monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
     stopped = create_source(sysadmin, org, "longan_sql", "postgresql://x@127.0.0.1:9/db",
-                            _config({"reader_url": "postgresql://longan_shared_reader@127.0.0.1:9/"
-                                     "longan_shared"}, "LONGAN_SHARED_DB_PW",
-                                    [{"schema": "thong_ke", "table": "truong_hoc"}]),
+                            _config(shared_database, "LONGAN_SHARED_DB_PW",
+                                    [{"schema": "thong_ke", "table": "co_so_y_te"}]),
                             name="nguon-dung")
+    # the server moved (or stopped) after the source was saved
+    from ckanext.harvest.model import HarvestSource
+
+    moved = HarvestSource.get(stopped["id"])
+    moved.config = json.dumps(_config(
+        {"reader_url": "postgresql://longan_shared_reader@127.0.0.1:9/longan_shared"},
+        "LONGAN_SHARED_DB_PW", [{"schema": "thong_ke", "table": "truong_hoc"}]))
+    moved.save()
     assert run_harvest(stopped, LonganSqlHarvester()) == {}
     messages = [e.message for e in HarvestGatherError.filter().all()]
     assert any("không kết nối được cơ sở dữ liệu nguồn" in m for m in messages), messages
