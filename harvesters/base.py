@@ -330,6 +330,8 @@ class LonganHarvester(HarvesterBase):
                                 extras=[HarvestObjectExtra(key="status", value="change")])
             if guid in previous:
                 obj.package_id = previous[guid].package_id
+            else:  # back after a withdrawal: the same dataset
+                obj.package_id = self._withdrawn_package(harvest_job.source.id, guid)
             obj.save()
             ids.append(obj.id)
         for guid, old in previous.items():
@@ -341,6 +343,30 @@ class LonganHarvester(HarvesterBase):
             obj.save()
             ids.append(obj.id)
         return ids
+
+    @staticmethod
+    def _last_with_package(source_id: str, guid: str,
+                           exclude: str | None = None) -> HarvestObject | None:
+        """The latest object of ``guid`` that had a dataset, current or not (a withdrawn table's
+        objects are no longer current)."""
+        query = (model.Session.query(HarvestObject)
+                 .filter(HarvestObject.harvest_source_id == source_id)
+                 .filter(HarvestObject.guid == guid)
+                 .filter(HarvestObject.package_id != None))  # noqa: E711
+        if exclude:
+            query = query.filter(HarvestObject.id != exclude)
+        return query.order_by(HarvestObject.gathered.desc()).first()
+
+    def _withdrawn_package(self, source_id: str, guid: str) -> str | None:
+        """The dataset of a table/endpoint withdrawn earlier, if it still exists."""
+        last = self._last_with_package(source_id, guid)
+        if last is None:
+            return None
+        package = model.Package.get(last.package_id)
+        if package is None or package.state != "active":
+            return None
+        log.info("%s: back at the source, dataset %s reused", guid, package.name)
+        return package.id
 
     @staticmethod
     def _status(obj: HarvestObject) -> str:
@@ -357,10 +383,20 @@ class LonganHarvester(HarvesterBase):
                     .filter(HarvestObject.current == True)  # noqa: E712
                     .filter(HarvestObject.id != obj.id)
                     .first())
+        withdrawn = False
+        if previous is None and obj.package_id:  # back after a withdrawal
+            previous = LonganHarvester._last_with_package(obj.harvest_source_id, obj.guid,
+                                                          exclude=obj.id)
+            withdrawn = previous is not None and previous.package_id == obj.package_id
+            if not withdrawn:
+                previous = None
         if previous is None or not previous.content:
             return None
         content = json.loads(previous.content)
         content["package_id"] = previous.package_id
+        if withdrawn:
+            content["withdrawn"] = True
+            content.pop("hash", None)  # never "unchanged": the dataset must come back
         return content
 
     @staticmethod
