@@ -40,7 +40,8 @@ def test_sql_source_with_a_working_connection_is_saved(shared_database, reader_e
 
 @pytest.mark.parametrize(("case", "expected"), [
     ("wrong_password", "password: sai mật khẩu cho người dùng 'longan_shared_reader'"),
-    ("unknown_host", "url: không tìm thấy máy chủ 'may-chu-khong-co.invalid'"),
+    ("unknown_host", "url: không kết nối được cơ sở dữ liệu nguồn: không tìm thấy máy chủ "
+                     "'may-chu-khong-co.invalid'"),
     ("missing_table", "tables[1].table: không có bảng hoặc khung nhìn 'thong_ke.bang_khong_co'"),
     ("unset_secret", "password_env: biến môi trường LONGAN_KHONG_DAT chưa được đặt"),
 ])
