@@ -8,6 +8,7 @@ import shlex
 import threading
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckan import model, plugins
@@ -178,6 +179,28 @@ def api_guide_examples() -> dict[str, Any]:
             "examples_json": json.dumps(examples, ensure_ascii=False)}
 
 
+def longan_facet_items(name: str, search_facets: dict[str, Any]) -> list[dict[str, Any]]:
+    """Facet items of the search page, each with the ``href`` that adds or removes it.
+
+    What ``h.add_url_param``/``h.remove_url_param`` give, but with the page's URL built once
+    (they call ``url_for`` for every link).
+    """
+    items = tk.h.get_facet_items_dict(name, search_facets)
+    if not items:
+        return []
+    blueprint, view = tk.get_endpoint()
+    endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
+    base = tk.h.url_for(endpoint, **dict(tk.request.view_args or {}))
+    params = [(k, v) for k, v in tk.request.args.items(multi=True) if k != "page"]
+
+    def href(pairs: list[tuple[str, str]]) -> str:
+        return base + "?" + urlencode(pairs) if pairs else base
+
+    return [dict(item, href=href(
+        [(k, v) for k, v in params if not (k == name and v == item["name"])]
+        if item["active"] else [*params, (name, item["name"])])) for item in items]
+
+
 # --- the dataset page's schema.org JSON-LD (ckanext-dcat's ``structured_data`` helper) ---
 #
 # dcat builds a new RDFSerializer for every page, and each one looks its profiles up again
@@ -248,6 +271,7 @@ def get_helpers() -> dict[str, Any]:
                if plugins.plugin_loaded("structured_data") else {})
     return {
         **chained,
+        "longan_facet_items": longan_facet_items,
         "longan_stats": longan_stats,
         "longan_home_limit": longan_home_limit,
         "longan_newest_datasets": longan_newest_datasets,
