@@ -11,13 +11,15 @@ One run does everything and prints the figures:
    same CKAN with core plugins only: ``activity datastore datatables_view``), both inheriting
    ``test.ini`` and pointing at the same databases, Solr core and Redis database;
 2. loads ``--datasets`` datasets (10,000 by default; skipped when already there) through
-   ``package_create`` with the portal's plugins: 20 agencies, Vietnamese titles, themes, units,
-   frequencies, one to three resources;
+   ``package_create`` with the portal's plugins (``--load-workers`` processes, commits and Solr
+   updates by batches of 100, see :func:`load`): 20 agencies, Vietnamese titles, themes, units,
+   frequencies, temporal coverage, one to three resources, published; prints the load rate;
 3. serves both with gunicorn (2 workers each) on free loopback ports and measures, interleaving
    ours and stock request by request: ``package_search`` (facets, no-accent Vietnamese query),
-   ``package_show``, the dataset page (median, p95, ratio ours/stock; goal ≤ 1.2);
-4. loads the home page and ``/thong-ke`` from a second process (``wrk``, Debian package ``wrk``)
-   and reports requests per second and median latency;
+   ``package_show``, the dataset and search pages (median, p95, ratio ours/stock; goal ≤ 1.2);
+4. loads the home page and ``/thong-ke`` from a second process (``wrk``, Debian package ``wrk``),
+   ``--wrk-repeats`` times interleaved ours/stock, and reports requests per second and median
+   latency (so that other load on the machine hits both sides alike);
 5. times ``longan_stats`` cold (cache emptied) and cached.
 
 Results are also written to ``.run/bench/NAME/results.json``.
