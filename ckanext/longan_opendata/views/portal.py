@@ -1,4 +1,5 @@
-"""The public portal's own pages: ``/thong-ke`` (statistics), ``/huong-dan-api`` (API guide) and
+"""The public portal's own pages: ``/thong-ke`` (statistics), ``/huong-dan-api`` (API guide),
+``/dia-ban/<code>`` (an administrative unit) and
 ``/tai-ve/<resource_id>`` (download link that counts, then redirects), plus the usage counter
 hooked after every request (see :mod:`ckanext.longan_opendata.usage`).
 """
@@ -37,6 +38,36 @@ def statistics() -> str:
 def api_guide() -> str:
     return tk.render("longan/portal/api_guide.html",
                      {"examples": portal_helpers.api_guide_examples()})
+
+
+_LEVELS = {"province": "Province", "district": "District level", "commune": "Commune level"}
+
+
+def unit_page(code: str) -> str:
+    """``/dia-ban/<code>``: an administrative unit (the IRI of the DCAT output), its parent,
+    sub-units, what it became or came from on 1 July 2025, and the datasets covering it."""
+    from ckanext.longan_opendata import search, units
+
+    unit = units.get(code)
+    if unit is None:
+        return tk.abort(404, tk._('There is no administrative unit with the code "{code}".')
+                        .format(code=code))
+    facet = search.FACET_UNITS_NEW if unit.era == units.NEW else search.FACET_UNITS_OLD
+    found = tk.get_action("package_search")(_anonymous(), {
+        "fq": f'{facet}:"{code}"', "rows": 20, "sort": "metadata_modified desc",
+        "fl": "id,name,title,organization,metadata_modified"})
+    catalogue = units.catalogue()
+    if unit.era == units.OLD:
+        related = [catalogue[c] for c in unit.successors if c in catalogue]
+    else:
+        related = [u for u in catalogue.values() if code in u.successors and u.level != "province"]
+    children = sorted((u for u in catalogue.values() if u.parent == code), key=lambda u: u.name)
+    return tk.render("longan/portal/unit.html", {
+        "unit": unit, "level": tk._(_LEVELS[unit.level]),
+        "parent": catalogue.get(unit.parent) if unit.parent else None,
+        "children": children, "related": sorted(related, key=lambda u: u.full_name()),
+        "datasets": found["results"], "count": found["count"],
+        "search_url": tk.h.url_for("dataset.search", **{facet: code})})
 
 
 def download(resource_id: str) -> Response:
@@ -92,6 +123,7 @@ def _count(response: Response) -> Response:
 portal.add_url_rule("/thong-ke", view_func=statistics)
 portal.add_url_rule("/huong-dan-api", view_func=api_guide)
 portal.add_url_rule("/tai-ve/<resource_id>", view_func=download)
+portal.add_url_rule("/dia-ban/<code>", view_func=unit_page)
 portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
