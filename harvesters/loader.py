@@ -2,10 +2,12 @@
 
 One transaction on the DataStore write connection:
 
-1. ``COPY`` the rows (PostgreSQL text format) into a temporary table with the typed columns;
-2. build the new version of the table under a staging name: ``_id``, ``_full_text`` (the words of
-   the text columns, as ``to_tsvector`` of the DataStore's full-text trigger) and the columns;
-3. build the ``_full_text`` index the DataStore builds (its ``default_fts_index_method``);
+1. create the new version of the table under a staging name (``_id``, ``_full_text`` and the
+   typed columns) and ``COPY`` the rows (PostgreSQL text format) straight into it;
+2. add the primary key on ``_id`` (one sort, cheaper than an index kept up to date per row);
+3. for a table of at most ``ckanext.longan_opendata.harvest.full_text_inline_rows`` rows, fill
+   ``_full_text`` (the words of the text columns, as ``to_tsvector`` of the DataStore's full-text
+   trigger) and build its index (the DataStore's ``default_fts_index_method``);
 4. swap: drop the previous version, rename the staging table, its sequence and indexes to the
    names the DataStore gives them, add the DataStore's ``zfulltext`` trigger (so later
    ``datastore_upsert`` calls keep ``_full_text`` filled) and the column comments;
@@ -13,6 +15,13 @@ One transaction on the DataStore write connection:
 
 Anything failing before the commit rolls back: the previous complete version stays, readers of
 the old table are only blocked for the few statements of the swap.
+
+A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
+filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
+``ckan jobs worker``) in short batches, then indexed ``CONCURRENTLY``. Until that job has run, a
+``q`` full-text search of the new version finds nothing. Computing and indexing the words of a
+million rows takes several times longer than copying the rows (bench/bench_harvest.py), so doing
+it inside the harvest would hold a large table back for the sake of its search index.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +37,8 @@ from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from psycopg2 import sql
+
+log = logging.getLogger(__name__)
 
 # DataStore column types the harvesters produce
 DS_TYPES = ("int4", "int8", "numeric", "float8", "date", "timestamp", "bool", "text")
@@ -99,27 +111,39 @@ def _copy_error(exc: Exception) -> LoadError:
     return LoadError(primary)
 
 
+def _full_text_expr(text_columns: list[str]) -> sql.Composable:
+    """``_full_text`` of a row: the words of its text columns (NULL-safe)."""
+    if not text_columns:
+        return sql.SQL("NULL::tsvector")
+    return sql.SQL("to_tsvector(concat_ws(' ', {}))").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in text_columns))
+
+
+def _fts_method() -> sql.SQL:
+    method = tk.config.get("ckan.datastore.default_fts_index_method") or "gist"
+    return sql.SQL(method if method in ("gist", "gin") else "gist")
+
+
+def inline_full_text_rows() -> int:
+    return tk.asint(tk.config.get("ckanext.longan_opendata.harvest.full_text_inline_rows"))
+
+
 def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
          comments: dict[str, dict[str, Any]] | None = None) -> int:
     """Replace the DataStore table ``resource_id`` by the rows ``feed`` copies in.
 
     ``feed(copy_from)`` is called with a function ``copy_from(fileobj)`` that runs
-    ``COPY … FROM STDIN`` on the temporary table, reading the PostgreSQL text format from
+    ``COPY … FROM STDIN`` into the new version, reading the PostgreSQL text format from
     ``fileobj`` (anything with ``read(size)``). It may raise to abort the load. Returns the
-    number of rows of the new version.
+    number of rows of the new version. Above ``full_text_inline_rows`` rows the full text is
+    left to the ``fill_full_text`` background job (queued here, after the commit).
     """
-    fts_method = tk.config.get("ckan.datastore.default_fts_index_method") or "gist"
-    if fts_method not in ("gist", "gin"):
-        fts_method = "gist"
     stage = "_longan_stage_" + hashlib.sha1(resource_id.encode()).hexdigest()[:16]  # noqa: S324
-    rid = sql.Identifier(resource_id)
+    stage_id, rid = sql.Identifier(stage), sql.Identifier(resource_id)
     names = [sql.Identifier(c.id) for c in columns]
     typed = sql.SQL(", ").join(
         sql.SQL("{} {}").format(n, sql.SQL(c.type)) for n, c in zip(names, columns, strict=True))
     col_list = sql.SQL(", ").join(names)
-    texts = [sql.Identifier(c.id) for c in columns if c.type in TEXTUAL]
-    full_text = (sql.SQL("to_tsvector(concat_ws(' ', {}))").format(sql.SQL(", ").join(texts))
-                 if texts else sql.SQL("NULL::tsvector"))
 
     engine = _write_engine()
     raw = engine.raw_connection()
@@ -127,38 +151,42 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
         cur = raw.cursor()
         cur.execute("SET LOCAL statement_timeout = 0")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cur.execute(sql.SQL("CREATE TEMP TABLE _longan_rows ({}) ON COMMIT DROP").format(typed))
+        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage_id))
+        cur.execute(sql.SQL("CREATE TABLE {} (_id serial, _full_text tsvector, {})").format(
+            stage_id, typed))
+        count = 0
 
         def copy_from(fileobj: IO[Any]) -> None:
-            statement = sql.SQL("COPY _longan_rows ({}) FROM STDIN").format(col_list)
+            nonlocal count
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(stage_id, col_list)
             try:
                 cur.copy_expert(statement.as_string(cur), fileobj, size=1 << 20)
             except Exception as exc:  # psycopg2.DataError and friends
                 if getattr(exc, "pgcode", None):
                     raise _copy_error(exc) from exc
                 raise
+            count += max(cur.rowcount, 0)
 
         feed(copy_from)
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(stage)))
-        cur.execute(sql.SQL(
-            "CREATE TABLE {} (_id serial PRIMARY KEY, _full_text tsvector, {})"
-        ).format(sql.Identifier(stage), typed))
-        cur.execute(sql.SQL(
-            "INSERT INTO {} ({}, _full_text) SELECT {}, {} FROM _longan_rows"
-        ).format(sql.Identifier(stage), col_list, col_list, full_text))
-        count = cur.rowcount
-        fts_tmp = sql.Identifier(stage + "_fts")
-        cur.execute(sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
-            fts_tmp, sql.Identifier(stage), sql.SQL(fts_method)))
+        cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_id)").format(
+            stage_id, sql.Identifier(stage + "_pkey")))
+        inline = count <= inline_full_text_rows()
+        if inline:
+            cur.execute(sql.SQL("UPDATE {} SET _full_text = {}").format(
+                stage_id, _full_text_expr([c.id for c in columns if c.type in TEXTUAL])))
+            cur.execute(sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
+                sql.Identifier(stage + "_fts"), stage_id, _fts_method()))
         # swap
         cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(rid))
-        cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(stage), rid))
+        cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(stage_id, rid))
         cur.execute(sql.SQL("ALTER SEQUENCE {} RENAME TO {}").format(
             sql.Identifier(stage + "__id_seq"), sql.Identifier(resource_id + "__id_seq")))
         cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
             sql.Identifier(stage + "_pkey"), sql.Identifier(resource_id + "_pkey")))
-        cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-            fts_tmp, sql.Identifier(index_name(resource_id, '"_full_text"'))))
+        if inline:
+            cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(stage + "_fts"),
+                sql.Identifier(index_name(resource_id, '"_full_text"'))))
         cur.execute(sql.SQL(
             "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
             "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(rid))
@@ -176,7 +204,60 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
         raise
     finally:
         raw.close()
+    if not inline:
+        _queue_full_text(resource_id, count)
     return count
+
+
+def _queue_full_text(resource_id: str, rows: int) -> None:
+    try:
+        tk.enqueue_job(fill_full_text, [resource_id],
+                       title=f"longan: full text of {resource_id} ({rows} rows)",
+                       rq_kwargs={"timeout": 6 * 3600})
+    except Exception:  # Redis down: the rows are loaded; the next change of the table retries
+        log.exception("could not queue the full-text job of %s", resource_id)
+
+
+def fill_full_text(resource_id: str, batch_rows: int = 50_000) -> int:
+    """Fill the empty ``_full_text`` of the DataStore table ``resource_id`` and build its index.
+
+    The background job of a large load. Each batch of ``_id``s is its own short transaction, so
+    readers and a later harvest of the same table are never blocked for long; the index is built
+    ``CONCURRENTLY``. Idempotent: a second run (or a run on a table replaced meanwhile) only
+    fills what is still empty. Returns the number of rows filled.
+    """
+    if not table_exists(resource_id):
+        return 0
+    rid = sql.Identifier(resource_id)
+    raw = _write_engine().raw_connection()
+    dbapi = raw.driver_connection  # the psycopg2 connection under the pool's proxy
+    filled = 0
+    try:
+        dbapi.autocommit = True  # each batch its own transaction; CREATE INDEX CONCURRENTLY
+        cur = dbapi.cursor()
+        cur.execute("SET statement_timeout = 0")
+        cur.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped AND atttypid = 'text'::regtype AND left(attname, 1) <> '_' "
+            "ORDER BY attnum", (sql.Identifier(resource_id).as_string(cur),))
+        expr = _full_text_expr([r[0] for r in cur.fetchall()])
+        cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
+        last_id = cur.fetchone()[0]
+        for low in range(0, last_id, batch_rows):
+            cur.execute(sql.SQL(
+                "UPDATE {} SET _full_text = {} WHERE _id > %s AND _id <= %s "
+                "AND _full_text IS NULL").format(rid, expr), (low, low + batch_rows))
+            filled += cur.rowcount
+        cur.execute("SET maintenance_work_mem = '256MB'")
+        cur.execute(sql.SQL(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} (_full_text)").format(
+            sql.Identifier(index_name(resource_id, '"_full_text"')), rid, _fts_method()))
+        cur.execute(sql.SQL("VACUUM (ANALYZE) {}").format(rid))
+    finally:
+        dbapi.autocommit = False  # as the pool hands it out
+        raw.close()
+    log.info("full text of %s: %d rows filled", resource_id, filled)
+    return filled
 
 
 # --------------------------------------------------------------- rows of Python values → COPY text

@@ -107,7 +107,8 @@ def _kill_when_copying(database: str, stop: threading.Event, killed: list[int]) 
         out = subprocess.run(
             ["runuser", "-u", "postgres", "--", "psql", "-XtA", "-d", database, "-c",
              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-             "WHERE application_name = 'longan-harvest-import' AND query LIKE 'COPY%'"],
+             "WHERE application_name = 'longan-harvest-import' AND state = 'active' "
+             "AND query LIKE 'COPY%'"],
             capture_output=True, text=True, check=False)
         if "t" in out.stdout.split():
             killed.append(1)
@@ -118,7 +119,7 @@ def _kill_when_copying(database: str, stop: threading.Event, killed: list[int]) 
 def test_source_connection_killed_mid_import_keeps_the_previous_version(
         shared_database, reader_env, sysadmin, org):
     slow = {"query_name": "cham", "title": "Truy vấn chậm",
-            "query": "SELECT g AS so, md5(g::text) AS ma, pg_sleep(0.004) AS cho "
+            "query": "SELECT g AS so, md5(g::text) AS ma, pg_sleep(0.008) AS cho "
                      "FROM generate_series(1, 600) g"}
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
                            _config(shared_database, reader_env, [slow]))

@@ -1,0 +1,95 @@
+"""The DataStore full text of a harvested table: in the harvest for a small table, by a
+background job (a real ``ckan jobs worker`` on the test Redis) for a large one."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ckan.lib import jobs
+from ckan.plugins import toolkit as tk
+from ckanext.longan_opendata.harvesters import loader
+from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+
+from .conftest import create_source, datastore_rows, run_harvest
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+ROWS = 300
+
+
+@pytest.fixture()
+def commune_table(owner_conn, scratch_schema) -> str:
+    with owner_conn.cursor() as cur:
+        cur.execute("CREATE TABLE kiem_thu.ho_tich (so_thu_tu int, ten_xa text, loai text)")
+        cur.execute("INSERT INTO kiem_thu.ho_tich SELECT g, CASE WHEN g % 3 = 0 "
+                    "THEN 'Xã Mỹ Yên' ELSE 'Phường Tân An' END, 'khai sinh' "
+                    f"FROM generate_series(1, {ROWS}) g")
+    return "kiem_thu.ho_tich"
+
+
+def _harvest_table(shared_database, reader_env, sysadmin, org) -> str:
+    config = {"url": shared_database["reader_url"], "password_env": reader_env,
+              "tables": [{"schema": "kiem_thu", "table": "ho_tich", "title": "Hộ tịch"}]}
+    source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"], config)
+    [result] = run_harvest(source, LonganSqlHarvester()).values()
+    assert result["state"] == "COMPLETE", [e.message for e in result["errors"]]
+    return result["dataset"]["resources"][0]["id"]
+
+
+def _full_text_jobs(resource_id: str) -> list:
+    return [job for job in jobs.get_queue().jobs
+            if job.func_name.endswith("loader.fill_full_text") and list(job.args) == [resource_id]]
+
+
+def _index_exists(resource_id: str) -> bool:
+    name = loader.index_name(resource_id, '"_full_text"')
+    with loader._write_engine().connect() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (name,))
+        return cur.fetchone() is not None
+
+
+def test_a_small_table_is_searchable_as_soon_as_it_is_harvested(
+        shared_database, reader_env, sysadmin, org, commune_table):
+    tk.get_action("job_clear")({"ignore_auth": True}, {})
+    resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
+    assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
+    assert _index_exists(resource_id)
+    assert _full_text_jobs(resource_id) == []
+
+
+@pytest.mark.ckan_config("ckanext.longan_opendata.harvest.full_text_inline_rows", "100")
+def test_a_large_table_is_readable_at_once_and_searchable_after_the_jobs_worker(
+        shared_database, reader_env, sysadmin, org, commune_table, request):
+    tk.get_action("job_clear")({"ignore_auth": True}, {})
+    resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
+    # loaded and readable: counts, filters and sorting work; the words are not indexed yet
+    assert datastore_rows(resource_id, limit=0)["total"] == ROWS
+    filtered = datastore_rows(resource_id, filters={"ten_xa": "Xã Mỹ Yên"}, sort="so_thu_tu desc")
+    assert filtered["total"] == ROWS // 3 and filtered["records"][0]["so_thu_tu"] == ROWS
+    assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == 0
+    assert not _index_exists(resource_id)
+    assert len(_full_text_jobs(resource_id)) == 1
+
+    ckan = Path(sys.executable).with_name("ckan")
+    worker = subprocess.run(  # noqa: S603 - the real worker, as production runs it
+        [str(ckan), "-c", request.config.getoption("--ckan-ini"), "jobs", "worker", "--burst"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert _full_text_jobs(resource_id) == []
+
+    assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
+    assert datastore_rows(resource_id, q="khai sinh", limit=0)["total"] == ROWS
+    assert _index_exists(resource_id)
+    assert loader.fill_full_text(resource_id) == 0  # idempotent: nothing left to fill
+    # a row added later through the DataStore API gets its words from the DataStore's trigger
+    tk.get_action("datastore_upsert")({"ignore_auth": True}, {
+        "resource_id": resource_id, "method": "insert", "force": True,
+        "records": [{"so_thu_tu": ROWS + 1, "ten_xa": "Xã Bình Đức", "loai": "kết hôn"}]})
+    assert datastore_rows(resource_id, q="Bình Đức", limit=0)["total"] == 1
+
+
+def test_the_job_of_a_table_dropped_meanwhile_does_nothing():
+    assert loader.fill_full_text("00000000-0000-0000-0000-000000000000") == 0
