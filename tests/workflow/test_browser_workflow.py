@@ -144,7 +144,11 @@ def test_steward_reviewer_and_visitor_publish_a_dataset(portal, chromium):
     assert "/resource/new" in page.url, page.url
     csv_file = portal["workdir"] / "truong-mam-non.csv"
     csv_file.write_text(CSV, encoding="utf-8")
-    page.set_input_files("#field-resource-upload", str(csv_file))
+    with page.expect_file_chooser() as chooser:  # the "Tải lên" button opens the file dialog
+        page.get_by_role("button", name="Tải lên").click()
+    chooser.value.set_files(str(csv_file))
+    expect(page.locator("#field-resource-upload")).to_be_visible()
+    expect(page.locator("#field-name")).to_have_value("truong-mam-non.csv")  # the form's guess
     page.fill("#field-name", "Số trường mầm non năm học 2024–2025")
     steward.shot("steward-upload")
     # the last step saves a draft: it is not called "Publish" (CKAN's label) in a workflow
