@@ -17,6 +17,11 @@ _TEXT_FIELD = {"submit": "comment", "approve": "comment", "reject": "reason",
                "withdraw": "reason"}
 
 
+#: English msgids of the form's own fields, for the error list
+_FORM_LABELS = {"reason": "Reason", "comment": "Comment", "publish_date": "Publish date",
+                "workflow_state": "Publication status"}
+
+
 def get_blueprints() -> list[Blueprint]:
     return [workflow]
 
@@ -24,6 +29,24 @@ def get_blueprints() -> list[Blueprint]:
 def _context() -> dict[str, Any]:
     user = tk.current_user
     return {"user": user.name if user and user.is_authenticated else ""}
+
+
+def _error_labels(errors: dict[str, Any], dataset_type: str) -> dict[str, str]:
+    """The name to show for each field with an error: the form's own fields and the dataset
+    fields (a submission the metadata check refuses) in the user's language, never a key."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type) or {"dataset_fields": []}
+    fields = {f["field_name"]: f["label"] for f in schema["dataset_fields"]}
+    labels = {}
+    for key in errors:
+        if key in _FORM_LABELS:
+            labels[key] = tk._(_FORM_LABELS[key])
+        elif key in fields:
+            labels[key] = tk.h.scheming_language_text(fields[key])
+        else:
+            labels[key] = tk._("Resources") if key == "resources" else key
+    return labels
 
 
 @workflow.route("/dataset/<id>/workflow/<transition>", methods=["GET", "POST"])
@@ -59,6 +82,7 @@ def transition(id: str, transition: str):
             return tk.redirect_to("dataset.read", id=pkg["name"])
     return tk.render("longan/workflow/transition.html", {
         "pkg": pkg, "pkg_dict": pkg, "transition": transition, "form": form, "errors": errors,
+        "error_labels": _error_labels(errors, pkg["type"]),
         "text_field": _TEXT_FIELD[transition], "dataset_type": pkg["type"],
     })
 

@@ -8,44 +8,30 @@ guide's examples are copied from the page and run, as a reader would, against th
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 
-CHROMIUM = os.environ.get("LONGAN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} missing: apt-get install chromium")
+pytestmark = needs_chromium
 
 
 def _load_catalogue() -> dict:
     """A fresh database and index with two agencies, a DataStore table and a few datasets."""
-    from ckan.cli.db import _run_migrations
-    from ckan.lib import search
-    from ckan.tests import factories, helpers
+    from ckan.tests import factories
 
-    from tests.conftest import PROJECT_MIGRATED_PLUGINS
     from tests.portal.conftest import make_dataset, make_table
 
-    helpers.reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        _run_migrations(plugin)
-    search.clear_all()
+    fresh_database()
     user = factories.Sysadmin()
     office = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An",
                                     image_url="")
@@ -78,10 +64,7 @@ def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     profile = tempfile.mkdtemp(prefix="longan-chromium-")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            ignore_default_args=["--enable-automation"], locale="vi-VN",
-            viewport={"width": 1280, "height": 900})
+        context = pw.chromium.launch_persistent_context(profile, **LAUNCH, **CONTEXT)
         yield context
         context.close()
     shutil.rmtree(profile, ignore_errors=True)
@@ -91,29 +74,14 @@ class Visit:
     """A page load that records console errors and any request leaving 127.0.0.1."""
 
     def __init__(self, context, url: str):
-        self.errors: list[str] = []
-        self.outside: list[str] = []
         self.page = context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(
-            f"{r.status} {r.url}"))
-        self.page.route("**/*", self._guard)
+        self.watch = Watch(self.page)
         self.response = self.page.goto(url, wait_until="networkidle")
-
-    def _guard(self, route):
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
 
     def check(self, name: str, full_page: bool = True) -> None:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
         assert self.response is not None and self.response.status == 200
-        assert self.outside == []
-        assert self.errors == []
+        self.watch.assert_clean()
         self.page.close()
 
 
