@@ -95,6 +95,7 @@ write_portal_ini() {
     "ckan.locale_default=vi" \
     "ckan.locales_offered=vi en" \
     "ckan.display_timezone=Asia/Ho_Chi_Minh" \
+    "ckan.gravatar_default=disabled" \
     "ckan.storage_path=$RUN/storage" \
     "ckan.plugins=$(plugins_line)" \
     "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml" \

@@ -23,6 +23,7 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from ckanext.longan_opendata.slug import slugify  # noqa: E402
 from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 
@@ -125,6 +126,8 @@ def test_steward_reviewer_and_visitor_publish_a_dataset(portal, chromium):
     steward.log_in(portal["steward"])
     steward.go("/dataset/new")
     page.fill("#field-title", TITLE)
+    # the URL the form proposes folds the Vietnamese letters (portal.js), as slug.py does
+    expect(page.locator("#field-name")).to_have_value(slugify(TITLE))
     page.fill("#field-notes", NOTES)
     page.get_by_role("checkbox", name="Giáo dục, văn hóa và thể thao").check()
     assert page.input_value("#field-private") == "True"  # the form starts private
@@ -156,6 +159,7 @@ def test_steward_reviewer_and_visitor_publish_a_dataset(portal, chromium):
     found = re.fullmatch(re.escape(portal["url"]) + r"/dataset/([a-z0-9-]+)", page.url)
     assert found, page.url
     name = found.group(1)
+    assert name == slugify(TITLE)
     expect(page.locator("h1")).to_contain_text(TITLE)
     expect(steward.badge()).to_have_text("Nháp")
 

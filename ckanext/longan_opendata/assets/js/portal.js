@@ -15,3 +15,23 @@
     pre.parentNode.insertBefore(button, pre);
   });
 })();
+
+/* Vietnamese-aware URL slugs in CKAN's forms (the "URL" preview of a new dataset or agency):
+   "Số lượng trường học" → "so-luong-truong-hoc", as slug.py does on the server. CKAN's own
+   slugify only maps a few Latin letters and turns the other Vietnamese ones into hyphens. */
+(function () {
+  "use strict";
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D");
+  }
+  function patch() {
+    var url = window.jQuery && window.jQuery.url;
+    if (!url || url.slugify.longanFolded) { return Boolean(url); }
+    var original = url.slugify;
+    url.slugify = function (string, trim) { return original.call(this, fold(string), trim); };
+    url.slugify.longanFolded = true;
+    return true;
+  }
+  if (!patch()) { document.addEventListener("DOMContentLoaded", patch); }
+})();
