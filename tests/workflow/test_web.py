@@ -119,3 +119,15 @@ def test_steward_dashboard_lists_returned_datasets(world, web):
     work = html[html.index("longan-my-work"):]
     assert world.datasets[wf.REJECTED]["name"] in work
     assert "Trả lại" in work
+
+
+@pytest.mark.parametrize(("state", "private"), [(wf.DRAFT, "True"), (wf.PUBLISHED, "False")])
+def test_dataset_form_offers_no_visibility_choice(world, web, state, private):
+    """Visibility follows the workflow: the form keeps the current value, with a note."""
+    new = _page(web, "/dataset/new", world, "editor")
+    edit = _page(web, f"/dataset/edit/{world.datasets[state]['name']}", world, "admin")
+    for html in (new, edit):
+        assert '<select id="field-private"' not in html
+        assert "Chế độ hiển thị theo quy trình công bố" in html
+    assert re.search(r'id="field-private" name="private"\s+value="True"', new)
+    assert re.search(rf'id="field-private" name="private"\s+value="{private}"', edit)
