@@ -10,6 +10,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.longan_opendata import (
+    harvest_queue,
     helpers,
     i18n,
     licenses,
@@ -48,6 +49,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "longan_opendata")
+        harvest_queue.keep_consumers_blocking()
 
     # ITranslation: the catalogues live in the root ``i18n/`` folder, shipped as a package
     def i18n_directory(self) -> str:
