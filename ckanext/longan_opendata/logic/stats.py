@@ -19,18 +19,20 @@ from ckan.lib.redis import connect_to_redis
 from ckan.types import Context, DataDict
 
 from ckanext.longan_opendata import usage
+from ckanext.longan_opendata.search import (
+    FACET_FREQUENCY,
+    FACET_THEME,
+    FACET_UNITS_NEW,
+    FACET_UNITS_OLD,
+)
 
 __all__ = ["get_actions", "get_auth_functions"]
 
 log = logging.getLogger(__name__)
 
-# Solr fields filled by the metadata issue's before_dataset_index (see search.py)
+# CKAN's own Solr fields; the vocab_* ones are filled by search.py's before_dataset_index
 FACET_AGENCY = "organization"
-FACET_THEME = "vocab_theme"
-FACET_UNIT = "vocab_spatial_units"
-FACET_UNIT_OLD = "vocab_spatial_units_old"
 FACET_FORMAT = "res_format"
-FACET_FREQUENCY = "vocab_frequency"
 
 #: the longest time (days) a dataset may go without an update for each declared frequency
 FREQUENCY_DAYS: dict[str, int] = {
@@ -176,7 +178,7 @@ def _harvest_sources() -> list[dict[str, Any]]:
 def compute_stats() -> dict[str, Any]:
     """The figures of :func:`longan_stats`, computed now (no cache)."""
     result = _search(**{
-        "facet.field": [FACET_AGENCY, FACET_THEME, FACET_UNIT, FACET_UNIT_OLD, FACET_FORMAT],
+        "facet.field": [FACET_AGENCY, FACET_THEME, FACET_UNITS_NEW, FACET_UNITS_OLD, FACET_FORMAT],
         "facet.limit": -1, "facet.mincount": 1,
     })
     usage_totals = usage.totals()
@@ -191,8 +193,8 @@ def compute_stats() -> dict[str, Any]:
         },
         "by_agency": _facet_counts(result, FACET_AGENCY),
         "by_theme": _facet_counts(result, FACET_THEME),
-        "by_unit": _facet_counts(result, FACET_UNIT),
-        "by_unit_old": _facet_counts(result, FACET_UNIT_OLD),
+        "by_unit": _facet_counts(result, FACET_UNITS_NEW),
+        "by_unit_old": _facet_counts(result, FACET_UNITS_OLD),
         "by_format": _facet_counts(result, FACET_FORMAT),
         "published_per_month": _published_per_month(),
         "harvest_sources": _harvest_sources(),
