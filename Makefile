@@ -38,7 +38,7 @@ stop:
 	@scripts/portal.sh stop
 
 doctor: install
-	@$(BIN)/python -m ckanext.longan_opendata.doctor -c ckan.ini
+	@$(BIN)/python -m ckanext.longan_opendata.ops.doctor -c ckan.ini
 
 lint: install
 	$(BIN)/ruff check ckanext harvesters schemas i18n tests

@@ -92,7 +92,7 @@ def _db_name(site_id: str) -> str:
 
 def child(args) -> None:
     """One harvest of ``args.query`` rows in this process; prints JSON with time and peak RSS."""
-    from ckanext.longan_opendata import shared_db
+    from ckanext.longan_opendata.demo import shared_db
 
     tk, user, org = _setup(args.config)
     name = _db_name(tk.config.get("ckan.site_id"))
@@ -134,7 +134,7 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
     from sqlalchemy.engine import make_url
 
-    from ckanext.longan_opendata import shared_db
+    from ckanext.longan_opendata.demo import shared_db
 
     src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER, dbname=shared_name,
                            password=shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY])
@@ -169,7 +169,7 @@ def many_tables(tk, user, org, shared_name: str, count: int) -> dict:
     from ckan import model
     from ckanext.activity.model import Activity
 
-    from ckanext.longan_opendata import shared_db
+    from ckanext.longan_opendata.demo import shared_db
 
     conn = shared_db.connect(shared_db.owner_url(shared_name), str(SECRETS))
     conn.autocommit = True
@@ -219,7 +219,7 @@ def main() -> None:
 
     from ckanext.longan_opendata.harvesters import loader
 
-    from ckanext.longan_opendata import shared_db
+    from ckanext.longan_opendata.demo import shared_db
 
     tk, user, org = _setup(args.config)
     shared_name = _db_name(tk.config.get("ckan.site_id"))

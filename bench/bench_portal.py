@@ -121,7 +121,7 @@ FORMATS = ["CSV", "XLSX", "JSON", "PDF", "API"]
 
 def _unit_pool() -> list[str]:
     """Old-era districts and communes of Long An, so the unit facet has realistic spread."""
-    from ckanext.longan_opendata import units
+    from ckanext.longan_opendata.metadata import units
 
     return sorted(code for code, unit in units.catalogue().items()
                   if unit.era == units.OLD and unit.level != "province")

@@ -58,7 +58,7 @@ def err(key: str, vi: str, en: str) -> ConfigError:
 
 def slugify(text: str) -> str:
     """'Dân số theo xã' → 'dan-so-theo-xa' (the portal's slugs, issue 3)."""
-    from ckanext.longan_opendata.slug import slugify as portal_slugify
+    from ckanext.longan_opendata.metadata.slug import slugify as portal_slugify
 
     return portal_slugify(text) or "bo-du-lieu"
 

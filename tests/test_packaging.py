@@ -23,8 +23,10 @@ print(json.dumps({
     "mo": (res.files("ckanext.longan_opendata.i18n")
            / "vi/LC_MESSAGES/ckanext-longan_opendata.mo").is_file(),
     "declaration": (pkg / "config_declaration.yaml").is_file(),
-    "views": (pkg / "views" / "__init__.py").is_file(),
-    "templates": (pkg / "templates" / "longan" / "license.html").is_file(),
+    "packages": all((pkg / name / "__init__.py").is_file() for name in (
+        "metadata", "workflow", "dcat", "dcat/profiles", "portal", "model", "ops", "demo")),
+    "templates": (pkg / "templates" / "longan" / "metadata" / "license.html").is_file(),
+    "migrations": any((pkg / "migration" / "longan_opendata" / "versions").iterdir()),
 }))
 """
 
@@ -52,4 +54,4 @@ def test_plain_install_into_a_fresh_venv_ships_schemas_harvesters_and_i18n(tmp_p
     assert found["harvesters"].startswith(str(env_dir))
     assert found["harvesters"].endswith("ckanext/longan_opendata/harvesters/__init__.py")
     assert found == {**found, "schema": True, "po": True, "mo": True, "declaration": True,
-                     "views": True, "templates": True}
+                     "packages": True, "templates": True, "migrations": True}

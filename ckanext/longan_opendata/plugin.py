@@ -1,37 +1,48 @@
-"""The ``longan_opendata`` plugin: wires the portal's parts into CKAN."""
+"""The ``longan_opendata`` plugin: wires the portal's packages into CKAN.
+
+Each package (one concern each: :mod:`.metadata`, :mod:`.workflow`, :mod:`.portal`, :mod:`.dcat`)
+exposes what it registers through ``get_actions()``, ``get_auth_functions()``,
+``get_validators()``, ``get_helpers()`` and ``get_blueprints()``; the ``ckan longan`` commands are
+gathered in :mod:`.cli`. This class only gathers; it holds no logic.
+"""
 from __future__ import annotations
 
 import os
+from types import ModuleType
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.longan_opendata.harvesters import queue as harvest_queue
 
-from ckanext.longan_opendata import (
-    harvest_queue,
-    helpers,
-    i18n,
-    licenses,
-    logic,
-    logs,
-    portal_helpers,
-    search,
-    views,
-    workflow,
-    workflow_helpers,
-    workflow_mail,
-    workflow_views,
-)
+from ckanext.longan_opendata import dcat, i18n, metadata, portal, workflow
+from ckanext.longan_opendata.metadata import licenses, search
+from ckanext.longan_opendata.ops import logs
+
+#: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat)
 
 
-@tk.blanket.actions(logic.get_actions)
-@tk.blanket.auth_functions(logic.get_auth_functions)
-@tk.blanket.validators(logic.get_validators)
-@tk.blanket.helpers(lambda: {**helpers.get_helpers(), **portal_helpers.get_helpers(),
-                             **workflow_helpers.get_helpers()})
-@tk.blanket.blueprints(lambda: [*views.get_blueprints(), *workflow_views.get_blueprints()])
+def _gathered(hook: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for package in PACKAGES:
+        if hasattr(package, hook):
+            found.update(getattr(package, hook)())
+    return found
+
+
+def _blueprints() -> list[Any]:
+    return [bp for package in PACKAGES if hasattr(package, "get_blueprints")
+            for bp in package.get_blueprints()]
+
+
+@tk.blanket.actions(lambda: _gathered("get_actions"))
+@tk.blanket.auth_functions(lambda: _gathered("get_auth_functions"))
+@tk.blanket.validators(lambda: _gathered("get_validators"))
+@tk.blanket.helpers(lambda: _gathered("get_helpers"))
+@tk.blanket.blueprints(_blueprints)
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
@@ -76,13 +87,15 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
                              search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facet_items(search_results)
 
-    # IPermissionLabels: only published datasets are public (issue 5)
+    # IPermissionLabels: only published datasets are public
+    _labels = workflow.WorkflowPermissionLabels()
+
     def get_dataset_labels(self, dataset_obj):
-        return workflow.WorkflowPermissionLabels().get_dataset_labels(dataset_obj)
+        return self._labels.get_dataset_labels(dataset_obj)
 
     def get_user_dataset_labels(self, user_obj):
-        return workflow.WorkflowPermissionLabels().get_user_dataset_labels(user_obj)
+        return self._labels.get_user_dataset_labels(user_obj)
 
     # ISignal: e-mails on workflow transitions
     def get_signal_subscriptions(self):
-        return workflow_mail.get_subscriptions()
+        return workflow.get_signal_subscriptions()

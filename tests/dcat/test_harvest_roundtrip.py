@@ -25,7 +25,7 @@ from ckanext.harvest.tests.lib import run_harvest_job
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from ckanext.longan_opendata import dcat_cli
+from ckanext.longan_opendata.dcat import cli as dcat_cli
 from tests.dcat.conftest import SHAPES
 from tests.served import serve_portal
 

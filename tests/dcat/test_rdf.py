@@ -10,7 +10,7 @@ from ckanext.dcat.processors import RDFParser, RDFSerializer
 from ckanext.dcat.profiles.base import DCAT, DCT, FOAF, RDF, SKOS, VCARD
 from rdflib import Graph, Literal, URIRef
 
-from ckanext.longan_opendata import dcat_validate
+from ckanext.longan_opendata.dcat import validate as dcat_validate
 from tests.dcat.conftest import SHAPES
 
 EU = "http://publications.europa.eu/resource/authority/"

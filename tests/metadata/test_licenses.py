@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import helpers
 
-from ckanext.longan_opendata.licenses import DEFAULT_LICENSE
+from ckanext.longan_opendata.metadata.licenses import DEFAULT_LICENSE
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 

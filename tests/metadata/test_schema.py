@@ -7,7 +7,7 @@ import pytest
 from ckan.logic import ValidationError
 from ckan.tests import helpers
 
-from ckanext.longan_opendata.logic.validation import review_problems, validate_for_review
+from ckanext.longan_opendata.metadata.review import review_problems, validate_for_review
 
 from .conftest import complete_dataset
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.longan_opendata.slug import fold, slugify, unique_slug
+from ckanext.longan_opendata.metadata.slug import fold, slugify, unique_slug
 
 
 @pytest.mark.parametrize(("title", "expected"), [

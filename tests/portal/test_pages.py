@@ -6,7 +6,7 @@ import html
 import pytest
 from ckan.tests import helpers
 
-from ckanext.longan_opendata import licenses
+from ckanext.longan_opendata.metadata import licenses
 from tests.portal.conftest import make_dataset, make_table
 
 pytestmark = [

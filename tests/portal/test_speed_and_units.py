@@ -103,7 +103,7 @@ def test_unit_page_district_before_2025(app, catalogue):
 
 
 def test_unit_page_current_commune_and_english(app, catalogue):
-    from ckanext.longan_opendata import units
+    from ckanext.longan_opendata.metadata import units
 
     commune = units.get("old-27991")
     new_code = commune.successors[0]

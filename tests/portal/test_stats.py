@@ -9,8 +9,7 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ckanext.longan_opendata import usage
-from ckanext.longan_opendata.logic import stats
+from ckanext.longan_opendata.portal import stats, usage
 from tests.portal.conftest import make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

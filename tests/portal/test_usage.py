@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import helpers
 
-from ckanext.longan_opendata import usage
+from ckanext.longan_opendata.portal import usage
 from tests.portal.conftest import make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from ckanext.longan_opendata.slug import slugify  # noqa: E402
+from ckanext.longan_opendata.metadata.slug import slugify  # noqa: E402
 from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 

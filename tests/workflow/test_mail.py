@@ -84,7 +84,7 @@ def test_a_mail_server_that_is_down_never_blocks_a_transition(people, ckan_confi
                                                               caplog):
     monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{_free_port()}")  # nobody there
     pkg = people.fresh(wf.DRAFT)
-    logger = logging.getLogger("ckanext.longan_opendata.workflow_mail")
+    logger = logging.getLogger("ckanext.longan_opendata.workflow.mail")
     # imported before the test config's fileConfig, which disabled it; the ckanext logger does
     # not propagate to the root, where caplog listens
     monkeypatch.setattr(logger, "disabled", False)

@@ -1,0 +1,5 @@
+"""The portal's own tables (SQLAlchemy), each created by an alembic migration of this plugin
+(``ckan db upgrade -p longan_opendata``), never by ``create_all``."""
+from .usage import usage_table
+
+__all__ = ["usage_table"]

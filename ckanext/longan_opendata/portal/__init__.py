@@ -1,0 +1,27 @@
+"""The public portal: pages (statistics, API guide, administrative units, counted downloads),
+template helpers, the ``longan_stats`` action and the usage counters."""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers"]
+
+
+def get_actions() -> dict[str, Any]:
+    from . import stats
+    return stats.get_actions()
+
+
+def get_auth_functions() -> dict[str, Any]:
+    from . import auth
+    return auth.get_auth_functions()
+
+
+def get_helpers() -> dict[str, Any]:
+    from . import helpers
+    return helpers.get_helpers()
+
+
+def get_blueprints() -> list[Any]:
+    from . import views
+    return [views.portal]

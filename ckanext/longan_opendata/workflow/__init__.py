@@ -1,0 +1,93 @@
+"""The publish workflow: draft → pending review → published (or approved until a publish date),
+rejected, withdrawn. One module per job:
+
+- :mod:`.states` states, transitions, the trusted-context keys (what other packages use);
+- :mod:`.roles` who may perform which transition; :mod:`.visibility` permission labels and the
+  workflow fields of ``package_show`` and the index; :mod:`.history` the audit trail;
+- :mod:`.action` and :mod:`.auth` the API; :mod:`.views` the pages; :mod:`.helpers` the template
+  helpers; :mod:`.mail` the e-mails; :mod:`.cli` ``ckan longan publish-due``.
+
+Other packages (harvesters, demo) import the workflow only through this module.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .history import (
+    changes_since_published,
+    hide_past_activities,
+    history,
+    last_published_version,
+    last_submitter_id,
+    last_transition,
+    record_transition,
+    user_labels_for,
+)
+from .roles import allowed_transitions, is_reviewer, is_steward, may_approve_own, role_in_agency
+from .states import (
+    ACTIVITY_TYPE,
+    APPROVED,
+    CONTEXT_COMMENT_KEY,
+    CONTEXT_KEY,
+    DRAFT,
+    PENDING,
+    PUBLISHED,
+    REJECTED,
+    RETURN_TO_DRAFT_ON_EDIT,
+    REVIEWER_TRANSITIONS,
+    SELF_APPROVAL_OPTION,
+    STATES,
+    TRANSITIONS,
+    WITHDRAWN,
+    get_package,
+    harvest_context,
+    is_public_state,
+    state_for_harvested,
+    state_of_dict,
+    state_of_package,
+    today,
+)
+from .visibility import WorkflowPermissionLabels, after_dataset_show, before_dataset_index
+
+__all__ = [
+    "ACTIVITY_TYPE", "APPROVED", "CONTEXT_COMMENT_KEY", "CONTEXT_KEY", "DRAFT", "PENDING",
+    "PUBLISHED", "REJECTED", "RETURN_TO_DRAFT_ON_EDIT", "REVIEWER_TRANSITIONS",
+    "SELF_APPROVAL_OPTION", "STATES", "TRANSITIONS", "WITHDRAWN", "WorkflowPermissionLabels",
+    "after_dataset_show", "allowed_transitions", "before_dataset_index",
+    "changes_since_published", "get_actions", "get_auth_functions", "get_blueprints",
+    "get_helpers", "get_package", "get_signal_subscriptions", "get_validators",
+    "harvest_context", "hide_past_activities", "history", "is_public_state", "is_reviewer",
+    "is_steward", "last_published_version", "last_submitter_id", "last_transition",
+    "may_approve_own", "record_transition", "role_in_agency", "state_for_harvested",
+    "state_of_dict", "state_of_package", "today", "user_labels_for",
+]
+
+
+def get_actions() -> dict[str, Any]:
+    from . import action
+    return action.get_actions()
+
+
+def get_auth_functions() -> dict[str, Any]:
+    from . import auth
+    return auth.get_auth_functions()
+
+
+def get_validators() -> dict[str, Any]:
+    from . import action
+    return action.get_validators()
+
+
+def get_helpers() -> dict[str, Any]:
+    from . import helpers
+    return helpers.get_helpers()
+
+
+def get_blueprints() -> list[Any]:
+    from . import views
+    return views.get_blueprints()
+
+
+def get_signal_subscriptions() -> Any:
+    from . import mail
+    return mail.get_subscriptions()

@@ -1,0 +1,165 @@
+"""The audit trail of the publish workflow, and what changed since the last published version.
+
+Every transition is an activity of type :data:`~.states.ACTIVITY_TYPE` (actor, time, from/to,
+comment) labelled like the dataset; ``package_show`` returns the history the caller may see.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.authz as authz
+from ckan import model
+from ckan.lib.plugins import get_permission_labels
+from ckan.plugins import plugin_loaded
+from ckan.types import Context
+
+from .states import ACTIVITY_TYPE, PENDING, is_public_state
+
+log = logging.getLogger(__name__)
+
+
+def _activity_model():
+    from ckanext.activity.model import Activity
+    return Activity
+
+
+def record_transition(
+    pkg: model.Package, user_name: str | None, from_state: str, to_state: str,
+    comment: str = "", extra: dict[str, Any] | None = None,
+) -> None:
+    """Add the transition to the activity stream, labelled like the dataset now is."""
+    if not plugin_loaded("activity"):
+        log.warning("activity plugin off: workflow transition of %s not recorded", pkg.name)
+        return
+    user = model.User.get(user_name) if user_name else None
+    data = {
+        "actor": user.name if user else None,
+        "from": from_state, "to": to_state, "comment": comment or "",
+        "package": {"id": pkg.id, "name": pkg.name, "title": pkg.title},
+        **(extra or {}),
+    }
+    activity = _activity_model()(
+        user.id if user else None, pkg.id, ACTIVITY_TYPE, data,
+        get_permission_labels().get_dataset_labels(pkg),
+    )
+    model.Session.add(activity)
+    if not is_public_state(to_state):
+        hide_past_activities(pkg)
+    model.Session.commit()
+
+
+def hide_past_activities(pkg: model.Package) -> None:
+    """Give every activity of ``pkg`` the dataset's current (non-public) labels, so that a
+    withdrawn dataset disappears from the site-wide and agency activity streams too."""
+    Activity = _activity_model()
+    labels = get_permission_labels().get_dataset_labels(pkg)
+    for activity in model.Session.query(Activity).filter(Activity.object_id == pkg.id):
+        if activity.permission_labels and "public" in activity.permission_labels:
+            activity.permission_labels = labels
+
+
+def _transitions(package_id: str, user_labels: list[str] | None = None):
+    Activity = _activity_model()
+    q = model.Session.query(Activity).filter(
+        Activity.object_id == package_id, Activity.activity_type == ACTIVITY_TYPE)
+    if user_labels is not None:
+        q = q.filter(Activity.permission_labels.op("&&")(user_labels))
+    return q
+
+
+def history(package_id: str, user_labels: list[str] | None = None) -> list[dict[str, Any]]:
+    """The transitions of a dataset, oldest first; only those ``user_labels`` may see
+    (``None``: all, for sysadmins and internal use)."""
+    if not plugin_loaded("activity"):
+        return []
+    Activity = _activity_model()
+    rows = _transitions(package_id, user_labels).order_by(Activity.timestamp)
+    return [{
+        "timestamp": a.timestamp.isoformat(),
+        "actor": a.data.get("actor"),
+        "from": a.data.get("from"),
+        "to": a.data.get("to"),
+        "comment": a.data.get("comment", ""),
+        **({"publish_date": a.data["publish_date"]} if a.data.get("publish_date") else {}),
+    } for a in rows]
+
+
+def last_transition(package_id: str, to_state: str) -> Any | None:
+    if not plugin_loaded("activity"):
+        return None
+    Activity = _activity_model()
+    return (_transitions(package_id).filter(Activity.data.contains(f'"to": "{to_state}"'))
+            .order_by(Activity.timestamp.desc()).first())
+
+
+def last_submitter_id(package_id: str) -> str | None:
+    activity = last_transition(package_id, PENDING)
+    return activity.user_id if activity else None
+
+
+def user_labels_for(context: Context) -> list[str] | None:
+    """Permission labels of the context's user; None for sysadmins (they see everything)."""
+    user_name = context.get("user")
+    if authz.is_sysadmin(user_name):
+        return None
+    user = model.User.get(user_name) if user_name else None
+    return get_permission_labels().get_user_dataset_labels(user)
+
+
+# what changed since the last published version (review queue) -----------------------------------
+
+#: keys of a dataset dict that are bookkeeping, not content a reviewer judges
+_NOT_CONTENT = frozenset({
+    "id", "metadata_created", "metadata_modified", "revision_id", "workflow_state",
+    "workflow_history", "workflow_transition", "private", "state", "creator_user_id",
+    "num_resources", "num_tags", "organization", "relationships_as_object",
+    "relationships_as_subject", "groups", "isopen", "license_url", "license_title", "type",
+    "tracking_summary", "extras",
+})
+_RESOURCE_CONTENT = ("name", "url", "format", "description")
+
+
+def last_published_version(package_id: str) -> dict[str, Any] | None:
+    """The dataset as it was the last time it was public (from the activity stream)."""
+    if not plugin_loaded("activity"):
+        return None
+    Activity = _activity_model()
+    activity = (model.Session.query(Activity)
+                .filter(Activity.object_id == package_id,
+                        Activity.activity_type.in_(("new package", "changed package")),
+                        Activity.data.contains('"workflow_state": "published"'))
+                .order_by(Activity.timestamp.desc()).first())
+    return (activity.data or {}).get("package") if activity else None
+
+
+def _content(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    content = {k: v for k, v in pkg_dict.items() if k not in _NOT_CONTENT}
+    content["tags"] = sorted(t["name"] for t in pkg_dict.get("tags") or [])
+    content.pop("tag_string", None)
+    content["resources"] = [
+        {k: r.get(k) for k in _RESOURCE_CONTENT} for r in pkg_dict.get("resources") or []]
+    return content
+
+
+def changes_since_published(pkg_dict: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Field by field differences between ``pkg_dict`` and its last published version;
+    None if it was never published."""
+    before = last_published_version(pkg_dict["id"])
+    if before is None:
+        return None
+    old, new = _content(before), _content(pkg_dict)
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        if key == "resources":
+            continue
+        if (old.get(key) or None) != (new.get(key) or None):
+            changes.append({"field": key, "before": old.get(key), "after": new.get(key)})
+    old_res = {r["url"] or r["name"]: r for r in old["resources"]}
+    new_res = {r["url"] or r["name"]: r for r in new["resources"]}
+    for key in sorted(set(old_res) | set(new_res)):
+        if old_res.get(key) != new_res.get(key):
+            changes.append({"field": "resource", "before": old_res.get(key),
+                            "after": new_res.get(key)})
+    return changes
+

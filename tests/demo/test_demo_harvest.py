@@ -1,0 +1,30 @@
+"""``ckan longan demo-harvest``: the demo catalogue comes from harvesting both demo sources."""
+from __future__ import annotations
+
+import pytest
+from ckan.cli.cli import ckan
+from ckan.plugins import toolkit as tk
+
+from ckanext.longan_opendata.demo import shared_db
+
+from .conftest import SECRETS, shared_db_name
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_demo_harvest_registers_and_harvests_both_sources(cli, shared_database, lgsp, sysadmin):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(tk.config, "ckanext.longan_opendata.shared_db.url",
+                   shared_db.owner_url(shared_db_name()))
+        args = ["longan", "demo-harvest", "--user", sysadmin["name"], "--lgsp-url", lgsp.url,
+                "--secrets-file", str(SECRETS)]
+        result = cli.invoke(ckan, args)
+        assert result.exit_code == 0, result.output
+        assert "csdl-dung-chung-long-an: {'added': 9}" in result.output
+        assert "lgsp-long-an: {'added': 2}" in result.output
+        found = tk.get_action("package_search")(
+            {"ignore_auth": True}, {"fq": "organization:cuc-thong-ke", "rows": 0})
+        assert found["count"] == 11
+        again = cli.invoke(ckan, args)
+        assert again.exit_code == 0, again.output
+        assert "csdl-dung-chung-long-an: không đổi / unchanged" in again.output
+        assert "lgsp-long-an: {'not modified': 2}" in again.output
