@@ -58,7 +58,7 @@ def test_doctor_reports_a_stopped_solr_clearly_and_exits_non_zero(ini):
     assert "Traceback" not in result.stdout + result.stderr
     assert f"Không kết nối được Solr tại http://127.0.0.1:{port}/solr/ckan" in result.stdout
     assert f"Cannot reach Solr at http://127.0.0.1:{port}/solr/ckan" in result.stdout
-    assert "scripts/services.sh start" in result.stdout
+    assert "make services" in result.stdout
 
 
 def test_standalone_doctor_reports_an_unreachable_database_and_redis(ini):

@@ -240,7 +240,7 @@ def load(user: str, echo: Callable[[str], Any] = print, specs: tuple[Spec, ...] 
         data = dataset_dict(spec)
         if _exists("package_show", context, data["name"]):
             continue
-        # demo datasets are published directly (trusted path of the publish workflow, issue 5)
+        # demo datasets are published directly (trusted path of the publish workflow)
         dataset = tk.get_action("package_create")(
             {**context, "longan_workflow_state": "published"}, data)
         _add_table(context, dataset, spec)

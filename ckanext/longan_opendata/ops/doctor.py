@@ -81,6 +81,15 @@ def _reason(err: Exception) -> str:
     return str(getattr(err, "orig", err)).strip().splitlines()[0]
 
 
+#: how to (re)start the services: a checkout has the project's script; an installed package
+#: (production) runs them as system services (see the README's "Production deployment")
+SERVICES_HINT = {
+    "start": "make services (checkout) / systemctl start postgresql redis-server solr",
+    "solr-schema": "use the core with CKAN's schema.xml (checkout: scripts/services.sh stop; "
+                   "make services)",
+}
+
+
 def check_database(cfg: Config) -> Iterator[Finding]:
     url = cfg["sqlalchemy.url"]
     try:
@@ -91,7 +100,7 @@ def check_database(cfg: Config) -> Iterator[Finding]:
             "postgresql", False,
             f"Không kết nối được PostgreSQL ({_safe_url(url)}): {_reason(err)}",
             f"Cannot connect to PostgreSQL ({_safe_url(url)}): {_reason(err)}",
-            "scripts/services.sh start",
+            SERVICES_HINT["start"],
         )
         return
     yield Finding("postgresql", True, "PostgreSQL kết nối được", "PostgreSQL is reachable")
@@ -172,7 +181,7 @@ def check_solr(cfg: Config) -> Iterator[Finding]:
             "solr", False,
             f"Không kết nối được Solr tại {url} ({type(err).__name__})",
             f"Cannot reach Solr at {url} ({type(err).__name__})",
-            "scripts/services.sh start",
+            SERVICES_HINT["start"],
         )
         return
     if name != SOLR_SCHEMA_NAME:
@@ -180,7 +189,7 @@ def check_solr(cfg: Config) -> Iterator[Finding]:
             "solr", False,
             f"Solr dùng lược đồ '{name}', cần '{SOLR_SCHEMA_NAME}'",
             f"Solr serves schema '{name}', expected '{SOLR_SCHEMA_NAME}'",
-            "scripts/services.sh stop && scripts/services.sh start",
+            SERVICES_HINT["solr-schema"],
         )
         return
     yield Finding("solr", True, f"Solr sẵn sàng, lược đồ {name}", f"Solr is up with schema {name}")
@@ -201,7 +210,7 @@ def check_redis(cfg: Config) -> Iterator[Finding]:
             "redis", False,
             f"Không kết nối được Redis tại {cfg['ckan.redis.url']} ({type(err).__name__})",
             f"Cannot reach Redis at {cfg['ckan.redis.url']} ({type(err).__name__})",
-            "scripts/services.sh start",
+            SERVICES_HINT["start"],
         )
         return
     yield Finding("redis", True, "Redis kết nối được", "Redis is reachable")

@@ -1,4 +1,4 @@
-"""Actions of the publish workflow (issue 5) and the guards around CKAN's own dataset actions.
+"""Actions of the publish workflow and the guards around CKAN's own dataset actions.
 
 ``draft`` → ``pending_review`` → ``published`` (or ``approved`` until a publish date);
 ``pending_review`` → ``rejected``; ``published`` → ``withdrawn``; an edit of a rejected or

@@ -1,4 +1,4 @@
-"""Template helpers of the publish workflow (issue 5)."""
+"""Template helpers of the publish workflow."""
 from __future__ import annotations
 
 from typing import Any

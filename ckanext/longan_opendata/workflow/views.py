@@ -1,4 +1,4 @@
-"""Web pages of the publish workflow (issue 5): transition forms and the review queue."""
+"""Web pages of the publish workflow: transition forms and the review queue."""
 from __future__ import annotations
 
 from typing import Any

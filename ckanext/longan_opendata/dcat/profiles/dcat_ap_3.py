@@ -168,9 +168,23 @@ class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
 
     # ---------------------------------------------------------------- dataset → graph
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
-        g = self.g
-        g.bind("longan_unit", URIRef(site_url() + UNIT_PATH))
+        self.g.bind("longan_unit", URIRef(site_url() + UNIT_PATH))
+        self._texts_and_codes(dataset_dict, dataset_ref)
+        self._coverage(dataset_dict, dataset_ref)
+        contacts = self._contacts(dataset_dict.get("contact_points") or [])
+        self._drop(dataset_ref, DCAT.contactPoint)
+        for contact in contacts:
+            self.g.add((dataset_ref, DCAT.contactPoint, contact))
+        publisher = self._publisher(dataset_dict, dataset_ref)
+        self._version_and_access(dataset_dict, dataset_ref)
+        licence = self._licence(dataset_dict)
+        for resource in dataset_dict.get("resources") or []:
+            self._distribution(resource, dataset_dict, dataset_ref, licence, contacts, publisher)
 
+    def _texts_and_codes(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Language-tagged title, description and keywords; themes, frequency and language as
+        EU vocabulary concepts."""
+        g = self.g
         for predicate, vi_key, en_key in ((DCT.title, "title", "title_en"),
                                           (DCT.description, "notes", "notes_en")):
             self._drop(dataset_ref, predicate)
@@ -199,6 +213,9 @@ class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
         if language is not None:
             g.add((dataset_ref, DCT.language, language))
 
+    def _coverage(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Administrative units (``dct:spatial``) and the temporal coverage."""
+        g = self.g
         self._drop(dataset_ref, DCT.spatial)
         for code in dataset_dict.get("spatial_units") or []:
             ref = self._location(code)
@@ -216,13 +233,9 @@ class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
                 g.add((period, DCAT.endDate, Literal(str(end)[:10], datatype=XSD.date)))
             g.add((dataset_ref, DCT.temporal, period))
 
-        self._drop(dataset_ref, DCAT.contactPoint)
-        contacts = self._contacts(dataset_dict.get("contact_points") or [])
-        for contact in contacts:
-            g.add((dataset_ref, DCAT.contactPoint, contact))
-
-        publisher = self._publisher(dataset_dict, dataset_ref)
-
+    def _version_and_access(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Version, conformance, public access rights and the landing page."""
+        g = self.g
         for predicate in (DCAT.version, OWL.versionInfo):
             g.remove((dataset_ref, predicate, None))
             if dataset_dict.get("version"):
@@ -241,10 +254,6 @@ class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
             page = URIRef(f"{site_url()}/dataset/{dataset_dict['name']}")
             g.set((dataset_ref, DCAT.landingPage, page))
             g.add((page, RDF.type, FOAF.Document))
-
-        licence = self._licence(dataset_dict)
-        for resource in dataset_dict.get("resources") or []:
-            self._distribution(resource, dataset_dict, dataset_ref, licence, contacts, publisher)
 
     def _language(self, code: str | None) -> URIRef | None:
         iri = codelists.uri("languages", code) if code else None

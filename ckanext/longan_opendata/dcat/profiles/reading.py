@@ -40,6 +40,17 @@ class DCATAP3Reading:
         return found
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
+        self._read_texts_and_codes(dataset_dict, dataset_ref)
+        self._read_coverage(dataset_dict, dataset_ref)
+        self._read_contacts_and_version(dataset_dict, dataset_ref)
+        license_id = self._licence_id(dataset_ref)
+        if license_id:
+            dataset_dict["license_id"] = license_id
+        self._parse_resources(dataset_dict, dataset_ref)
+        return dataset_dict
+
+    def _read_texts_and_codes(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Title and description (Vietnamese, English); themes, frequency, language codes."""
         g = self.g
         for predicate, vi_key, en_key in ((DCT.title, "title", "title_en"),
                                           (DCT.description, "notes", "notes_en")):
@@ -65,6 +76,9 @@ class DCATAP3Reading:
         if language:
             dataset_dict["language"] = language
 
+    def _read_coverage(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Administrative unit codes from their IRIs, and the temporal coverage."""
+        g = self.g
         codes = []
         for place in g.objects(dataset_ref, DCT.spatial):
             match = UNIT_IRI.search(str(place))
@@ -79,6 +93,9 @@ class DCATAP3Reading:
                 if value is not None:
                     dataset_dict[key] = str(value)[:10]
 
+    def _read_contacts_and_version(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """Contact points (vCard), conformance, version, keywords."""
+        g = self.g
         contacts = []
         for card in g.objects(dataset_ref, DCAT.contactPoint):
             email = g.value(card, VCARD.hasEmail)
@@ -104,12 +121,6 @@ class DCATAP3Reading:
         dataset_dict["contains_personal_data"] = "no"
         dataset_dict.setdefault("tags", [{"name": str(k)} for k in
                                          g.objects(dataset_ref, DCAT.keyword)])
-
-        license_id = self._licence_id(dataset_ref)
-        if license_id:
-            dataset_dict["license_id"] = license_id
-        self._parse_resources(dataset_dict, dataset_ref)
-        return dataset_dict
 
     def _licence_id(self, dataset_ref: Node) -> str | None:
         register = list(model.Package.get_license_register().values())
