@@ -105,7 +105,8 @@ write_portal_ini() {
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
     "ckanext.xloader.site_url=http://127.0.0.1:${PORTAL_PORT:-5000}" \
-    "ckan.auth.create_user_via_web=false" >/dev/null
+    "ckan.auth.create_user_via_web=false" \
+    "ckan.auth.user_create_organizations=false" >/dev/null
   mkdir -p "$RUN/storage"
 }
 
