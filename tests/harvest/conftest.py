@@ -66,8 +66,8 @@ def scratch_schema(owner_conn) -> Iterator[str]:
 @pytest.fixture()
 def reader_env(shared_database, monkeypatch) -> str:
     """The reader's password in the environment variable the sources name."""
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
-    return "LONGAN_SHARED_DB_PW"
+    monkeypatch.setenv("LONGAN_HARVEST_SHARED_DB_PW", shared_database["reader_password"])
+    return "LONGAN_HARVEST_SHARED_DB_PW"
 
 
 @pytest.fixture()
@@ -129,8 +129,8 @@ def lgsp(monkeypatch) -> Iterator[Any]:
     environment variables the sources name."""
     from ckanext.longan_opendata.lgsp_demo import LgspDemo
 
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "khoa-kiem-thu")
-    monkeypatch.setenv("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-kiem-thu")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_API_KEY", "khoa-kiem-thu")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_CLIENT_SECRET", "bi-mat-kiem-thu")
     with LgspDemo(api_key="khoa-kiem-thu", client_secret="bi-mat-kiem-thu") as demo:
         yield demo
 

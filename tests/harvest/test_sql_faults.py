@@ -153,11 +153,11 @@ def test_source_connection_killed_mid_import_keeps_the_previous_version(
 
 def test_wrong_password_and_stopped_server_give_clear_errors(
         shared_database, sysadmin, org, monkeypatch):
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
+    monkeypatch.setenv("LONGAN_HARVEST_SHARED_DB_PW", shared_database["reader_password"])
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
-                           _config(shared_database, "LONGAN_SHARED_DB_PW",
+                           _config(shared_database, "LONGAN_HARVEST_SHARED_DB_PW",
                                    [{"schema": "thong_ke", "table": "truong_hoc"}]))
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", "sai-mat-khau")  # the password changed since
+    monkeypatch.setenv("LONGAN_HARVEST_SHARED_DB_PW", "sai-mat-khau")  # the password changed since
     results = run_harvest(source, LonganSqlHarvester())
     assert results == {}  # nothing gathered
     from ckanext.harvest.model import HarvestGatherError
@@ -166,9 +166,9 @@ def test_wrong_password_and_stopped_server_give_clear_errors(
     assert "sai mật khẩu cho người dùng 'longan_shared_reader'" in error.message
     assert "wrong password" in error.message
 
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
+    monkeypatch.setenv("LONGAN_HARVEST_SHARED_DB_PW", shared_database["reader_password"])
     stopped = create_source(sysadmin, org, "longan_sql", "postgresql://x@127.0.0.1:9/db",
-                            _config(shared_database, "LONGAN_SHARED_DB_PW",
+                            _config(shared_database, "LONGAN_HARVEST_SHARED_DB_PW",
                                     [{"schema": "thong_ke", "table": "co_so_y_te"}]),
                             name="nguon-dung")
     # the server moved (or stopped) after the source was saved
@@ -177,7 +177,7 @@ def test_wrong_password_and_stopped_server_give_clear_errors(
     moved = HarvestSource.get(stopped["id"])
     moved.config = json.dumps(_config(
         {"reader_url": "postgresql://longan_shared_reader@127.0.0.1:9/longan_shared"},
-        "LONGAN_SHARED_DB_PW", [{"schema": "thong_ke", "table": "truong_hoc"}]))
+        "LONGAN_HARVEST_SHARED_DB_PW", [{"schema": "thong_ke", "table": "truong_hoc"}]))
     moved.save()
     assert run_harvest(stopped, LonganSqlHarvester()) == {}
     messages = [e.message for e in HarvestGatherError.filter().all()]

@@ -206,7 +206,7 @@ def test_secret_is_never_stored_nor_returned(shared_database, reader_env, sysadm
         assert password not in json.dumps(shown)
     # the stored config names the variable, never its value
     stored = harvest_model.HarvestSource.get(source["id"]).config
-    assert "LONGAN_SHARED_DB_PW" in stored and password not in stored
+    assert "LONGAN_HARVEST_SHARED_DB_PW" in stored and password not in stored
     listed = tk.get_action("harvest_source_list")({"user": sysadmin["name"]}, {})
     assert password not in json.dumps(listed)
     for obj in harvest_model.Session.query(harvest_model.HarvestObject).all():
