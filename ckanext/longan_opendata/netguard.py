@@ -16,8 +16,10 @@ redirect or a DNS answer that changed since the config was saved is checked too)
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 import requests
@@ -27,7 +29,9 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
-__all__ = ["BlockedAddress", "allowed", "guarded_session", "resolve"]
+__all__ = ["BlockedAddress", "allowed", "guarded_session", "resolve", "resource_url_allowed"]
+
+log = logging.getLogger(__name__)
 
 OPTION = "ckanext.longan_opendata.ssrf.allowed_hosts"
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -203,3 +207,37 @@ def guarded_session() -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+# ------------------------------------------------------------------------------------ xloader
+def resource_url_allowed(resource_id: str) -> bool:
+    """Whether xloader may fetch a resource's URL (``IXloader.can_upload``): an uploaded file is
+    fetched from the portal itself (``ckanext.xloader.site_url``); any other URL must be http(s)
+    or ftp and its host resolve to allowed addresses only.
+
+    The check runs when the job is submitted: xloader 2.5 has no hook where it connects, so a DNS
+    answer that changes before the job runs, or a redirect, is not checked here."""
+    from ckan import model
+
+    resource = model.Resource.get(resource_id)
+    if resource is None:
+        return False
+    if resource.url_type == "upload":
+        return True
+    try:
+        parts = urlsplit(resource.url or "")
+        port = parts.port or {"http": 80, "https": 443, "ftp": 21}.get(parts.scheme)
+    except ValueError:
+        return False
+    if port is None or not parts.hostname:
+        return False
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except OSError:
+        log.info("xloader: %s: unknown host %s, not fetched", resource_id, parts.hostname)
+        return False
+    refused = [i[4][0] for i in infos if not allowed(parts.hostname, i[4][0], port)]
+    if refused:  # every address must be allowed: the job resolves the name again
+        log.warning("xloader: %s: %s", resource_id, BlockedAddress(parts.hostname, refused[0]))
+        return False
+    return True

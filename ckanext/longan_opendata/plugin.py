@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.xloader.interfaces import IXloader
 
 from ckanext.longan_opendata import (
     harvest_queue,
@@ -16,6 +17,7 @@ from ckanext.longan_opendata import (
     licenses,
     logic,
     logs,
+    netguard,
     portal_helpers,
     search,
     views,
@@ -41,6 +43,11 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ISignal)
+    p.implements(IXloader, inherit=True)
+
+    # IXloader: xloader fetches a resource's URL from the server; no internal address (issue 16)
+    def can_upload(self, resource_id: str) -> bool:
+        return netguard.resource_url_allowed(resource_id)
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):
