@@ -96,8 +96,8 @@ def child(args) -> None:
 
     tk, user, org = _setup(args.config)
     name = _db_name(tk.config.get("ckan.site_id"))
-    os.environ["LONGAN_HARVEST_SHARED_DB_PW"] = shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY]
-    config = {"url": shared_db.reader_url(name), "password_env": "LONGAN_HARVEST_SHARED_DB_PW",
+    os.environ[shared_db.READER_PW_ENV] = shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY]
+    config = {"url": shared_db.reader_url(name), "password_env": shared_db.READER_PW_ENV,
               "tables": [{"query_name": f"ho_so_{args.limit}", "title": f"Hồ sơ {args.limit}",
                           "query": f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {args.limit}"}]}
     source = _source(tk, user, org, config, shared_db.reader_url(name))
@@ -183,7 +183,7 @@ def many_tables(tk, user, org, shared_name: str, count: int) -> dict:
                         "AS ngay FROM generate_series(1, 100) g")
         cur.execute("GRANT SELECT ON ALL TABLES IN SCHEMA bench_nhieu_bang TO longan_shared_reader")
     conn.close()
-    config = {"url": shared_db.reader_url(shared_name), "password_env": "LONGAN_HARVEST_SHARED_DB_PW",
+    config = {"url": shared_db.reader_url(shared_name), "password_env": shared_db.READER_PW_ENV,
               "tables": [{"schema": "bench_nhieu_bang", "table": f"bang_{i:03d}",
                           "title": f"Bảng thử {i:03d}"} for i in range(count)]}
     source = _source(tk, user, org, config, shared_db.reader_url(shared_name))
@@ -224,7 +224,7 @@ def main() -> None:
     tk, user, org = _setup(args.config)
     shared_name = _db_name(tk.config.get("ckan.site_id"))
     secrets = shared_db.ensure_roles(SECRETS)
-    os.environ["LONGAN_HARVEST_SHARED_DB_PW"] = secrets[shared_db.READER_PW_KEY]
+    os.environ[shared_db.READER_PW_ENV] = secrets[shared_db.READER_PW_KEY]
     if not args.skip_seed:
         started = time.perf_counter()
         shared_db.seed(shared_db.owner_url(shared_name), rows=args.rows,
