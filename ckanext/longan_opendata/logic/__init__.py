@@ -9,9 +9,17 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from ckanext.longan_opendata.logic import metadata, stats, validation, workflow
+from ckanext.longan_opendata.logic import (
+    harvest_publish,
+    harvest_visibility,
+    metadata,
+    stats,
+    validation,
+    workflow,
+)
 
-CONCERNS: tuple[ModuleType, ...] = (metadata, validation, stats, workflow)
+CONCERNS: tuple[ModuleType, ...] = (metadata, validation, stats, workflow, harvest_publish,
+                                    harvest_visibility)
 
 
 def _collect(hook: str) -> dict[str, Callable[..., Any]]:
