@@ -131,6 +131,7 @@ def harvest_source_list(next_action: Action, context: Context,
                         data_dict: DataDict) -> list[dict[str, Any]]:
     """ckanext-harvest's list, limited to the sources the caller may ``harvest_source_show``
     (anonymous callers got every source's config; logged-in non-sysadmins got none)."""
+    tk.check_access("harvest_source_list", context, data_dict)  # ckanext-harvest's did not
     user = context.get("user") or ""
     user_obj = model.User.get(user) if user else None
     if context.get("ignore_auth") or (user_obj is not None and user_obj.sysadmin):
