@@ -124,9 +124,13 @@ def check_connection_enabled() -> bool:
     return tk.asbool(tk.config.get("ckanext.longan_opendata.harvest.check_connection", True))
 
 
-def dataset_private(config: dict[str, Any]) -> bool:
-    """Whether a harvested dataset is private: the single place the workflow (issue 5) rewires."""
-    return not config.get("auto_publish", True)
+def dataset_private(config: dict[str, Any], source_id: str | None = None) -> bool:
+    """Whether a harvested dataset is private (``pending_review``): unless the source asks for
+    ``auto_publish`` (default true) AND a reviewer approved these source settings (issue 16,
+    :mod:`ckanext.longan_opendata.harvest_approval`); without ``source_id``, always private."""
+    from ckanext.longan_opendata import harvest_approval
+
+    return not harvest_approval.auto_publish_in_effect(source_id, config)
 
 
 # -------------------------------------------------------------------------------------- secrets
@@ -485,8 +489,16 @@ class LonganHarvester(HarvesterBase):
         previous = self._previous_content(obj)
         if previous and previous.get("hash") == new_hash and previous.get("package_id"):
             pkg = model.Package.get(previous["package_id"])
-            return pkg is not None and pkg.state == "active"
+            return pkg is not None and pkg.state == "active" and not self._awaits_publication(
+                obj.harvest_source_id, pkg.id)
         return False
+
+    @staticmethod
+    def _awaits_publication(source_id: str | None, package_id: str | None) -> bool:
+        """Harvested into review before the source's auto_publish was approved: not unchanged."""
+        from ckanext.longan_opendata import harvest_approval
+
+        return harvest_approval.awaits_publication(source_id, package_id)
 
     # ---- import helpers
     def _context(self) -> dict[str, Any]:
@@ -519,7 +531,8 @@ class LonganHarvester(HarvesterBase):
                       resource: dict[str, Any], package_id: str | None) -> dict[str, Any]:
         """Create or update the dataset of ``obj`` with its single DataStore resource."""
         # the publish workflow (issue 5) decides visibility: published or pending_review
-        context = {**self._context(), **workflow.harvest_context(not dataset_private(config))}
+        context = {**self._context(),
+                   **workflow.harvest_context(not dataset_private(config, obj.harvest_source_id))}
         data = dict(meta)
         data["owner_org"] = self._source_org(obj)
         existing = None

@@ -435,7 +435,8 @@ class LonganSqlHarvester(base.LonganHarvester):
                 continue
             old_hash = json.loads(old.content).get("hash")
             package = model.Package.get(old.package_id)
-            if not old_hash or package is None or package.state != "active":
+            if not old_hash or package is None or package.state != "active" \
+                    or self._awaits_publication(old.harvest_source_id, package.id):
                 continue
             if self._hash(conn, item)[0] == old_hash:
                 found.add(guid)

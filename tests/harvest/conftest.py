@@ -139,3 +139,10 @@ def control(demo: Any, **switches: Any) -> None:
     import requests
 
     requests.post(demo.url + "/_control", json=switches, timeout=5).raise_for_status()
+
+
+def approve_auto_publish(user: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """Approve the source's ``auto_publish`` as ``user`` (issue 16): without it harvested
+    datasets arrive ``pending_review``; any later edit of the source voids it."""
+    return tk.get_action("longan_harvest_source_approve_auto_publish")(
+        {"user": user["name"]}, {"id": source["id"]})

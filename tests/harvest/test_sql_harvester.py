@@ -11,6 +11,7 @@ from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import (
     activity_count,
+    approve_auto_publish,
     create_source,
     datastore_rows,
     run_harvest,
@@ -46,6 +47,7 @@ def test_first_harvest_creates_datasets_with_typed_datastore_tables(
         shared_database, reader_env, sysadmin, org):
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
                            _config(shared_database["reader_url"], reader_env))
+    approve_auto_publish(sysadmin, source)
     results = _datasets(run_harvest(source, LonganSqlHarvester()))
     assert {k: r["state"] for k, r in results.items()} == {
         "thong_ke.dan_so_theo_xa": "COMPLETE", "thong_ke.Sản lượng nông nghiệp": "COMPLETE",
@@ -57,7 +59,7 @@ def test_first_harvest_creates_datasets_with_typed_datastore_tables(
     assert pop["title"] == "Dân số trung bình theo xã"
     assert pop["name"] == "dan-so-trung-binh-theo-xa"
     assert pop["owner_org"] == org["id"]
-    assert pop["private"] is False  # auto_publish defaults to true
+    assert pop["private"] is False  # auto_publish defaults to true (approved above)
     assert pop["license_id"] == "vn-open-data-1.0"
     [resource] = pop["resources"]
     assert resource["format"] == "CSV" and resource["datastore_active"] is True

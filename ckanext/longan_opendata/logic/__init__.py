@@ -12,9 +12,18 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from ckanext.longan_opendata.logic import harvest_auth, metadata, stats, validation, workflow
+from ckanext.longan_opendata.logic import (
+    harvest_auth,
+    harvest_publish,
+    harvest_visibility,
+    metadata,
+    stats,
+    validation,
+    workflow,
+)
 
-CONCERNS: tuple[ModuleType, ...] = (metadata, validation, stats, workflow, harvest_auth)
+CONCERNS: tuple[ModuleType, ...] = (metadata, validation, stats, workflow, harvest_auth,
+                                    harvest_publish, harvest_visibility)
 _CHAINED = ("chained_action", "chained_auth_function")
 
 

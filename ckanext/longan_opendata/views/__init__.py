@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.longan_opendata.views import licenses, portal
+from ckanext.longan_opendata.views import harvest, licenses, portal
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [licenses.blueprint, portal.portal]
+    return [licenses.blueprint, portal.portal, harvest.harvest]
