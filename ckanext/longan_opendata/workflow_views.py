@@ -54,6 +54,8 @@ def transition(id: str, transition: str):
     """GET: the confirmation form (a reason is required to reject or withdraw). POST: do it."""
     if transition not in wf.TRANSITIONS:
         return tk.abort(404, tk._("Not found"))
+    if "\x00" in id:  # PostgreSQL refuses NUL bytes with an error
+        return tk.abort(404, tk._("Dataset not found"))
     context = _context()
     try:
         pkg = tk.get_action("package_show")(dict(context), {"id": id})
@@ -67,7 +69,7 @@ def transition(id: str, transition: str):
     if tk.request.method == "POST":
         form = dict(tk.request.form)
         text_field = _TEXT_FIELD[transition]
-        data = {"id": pkg["id"], text_field: form.get(text_field, "")}
+        data = {"id": pkg["id"], text_field: form.get(text_field, "").replace("\x00", "")}
         if transition == "approve" and form.get("publish_date"):
             data["publish_date"] = form["publish_date"]
         try:
@@ -98,6 +100,9 @@ def queue():
         result = tk.get_action("longan_review_queue")(dict(context), params)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only reviewers have a review queue"))
+    except tk.ValidationError as error:  # a parameter of the wrong kind (issue 16)
+        return tk.abort(400, "; ".join(
+            message for messages in error.error_dict.values() for message in messages))
     items = [{"pkg": pkg, "changes": wf.changes_since_published(pkg),
               "history": pkg.get("workflow_history") or []}
              for pkg in (tk.get_action("package_show")(dict(context), {"id": d["id"]})
