@@ -7,10 +7,13 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.longan_opendata import workflow as wf
+from ckanext.longan_opendata.views import csrf
 
 __all__ = ["get_blueprints"]
 
 workflow = Blueprint("longan_workflow", __name__)
+# the transition forms check CSRF themselves: CKAN's exemptions stick (issue 16)
+workflow.before_request(csrf.protect)
 
 #: the form field each transition takes from the reason/comment textarea
 _TEXT_FIELD = {"submit": "comment", "approve": "comment", "reject": "reason",

@@ -14,6 +14,7 @@ from ckan import model
 from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata import portal_helpers, usage
+from ckanext.longan_opendata.views import csrf
 
 __all__ = ["portal"]
 
@@ -133,3 +134,4 @@ portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
 portal.after_app_request(_count)
+portal.before_request(csrf.protect)  # no POST view yet; any future form is protected
