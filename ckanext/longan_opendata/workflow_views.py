@@ -72,7 +72,7 @@ def transition(id: str, transition: str):
     if tk.request.method == "POST":
         form = dict(tk.request.form)
         text_field = _TEXT_FIELD[transition]
-        data = {"id": pkg["id"], text_field: form.get(text_field, "").replace("\x00", "")}
+        data = {"id": pkg["id"], text_field: form.get(text_field, "")}
         if transition == "approve" and form.get("publish_date"):
             data["publish_date"] = form["publish_date"]
         try:

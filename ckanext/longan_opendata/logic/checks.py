@@ -7,7 +7,7 @@ error or 400 on a page), with a message in the user's language that names the pa
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import ckan.plugins.toolkit as tk
 
@@ -17,7 +17,7 @@ _TRUE = {"true", "yes", "on", "y", "t", "1"}
 _FALSE = {"false", "no", "off", "n", "f", "0"}
 
 
-def refuse(field: str, message: str) -> None:
+def refuse(field: str, message: str) -> NoReturn:
     """Raise a ValidationError of ``field`` (the message is already translated)."""
     raise tk.ValidationError({field: [message]})
 
@@ -59,7 +59,6 @@ def boolean(data_dict: dict[str, Any], field: str, default: bool | None = False)
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
     refuse(field, tk._('The parameter “%(field)s” must be true or false') % {"field": field})
-    return None  # not reached
 
 
 def integer(data_dict: dict[str, Any], field: str, default: int, minimum: int = 0,

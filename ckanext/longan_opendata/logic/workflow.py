@@ -13,6 +13,7 @@ from typing import Any
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search.common import SearchError
 from ckan.plugins import plugin_loaded
 from ckan.types import Action, Context, DataDict
 
@@ -225,10 +226,14 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
     fq = f"+workflow_state:{state}"
     if orgs is not None:
         fq += " +owner_org:(" + " OR ".join(f'"{o}"' for o in orgs) + ")"
-    result = tk.get_action("package_search")(
-        {"user": user}, {"q": query or "*:*", "fq": fq, "rows": rows,
-                         "start": start, "include_private": True,
-                         "sort": "metadata_modified asc"})
+    try:
+        result = tk.get_action("package_search")(
+            {"user": user}, {"q": query or "*:*", "fq": fq, "rows": rows,
+                             "start": start, "include_private": True,
+                             "sort": "metadata_modified asc"})
+    except SearchError:  # Solr could not parse the query (a lone quote, "a:b:c"…)
+        checks.refuse("q", tk._("The parameter “%(field)s” is not a valid search query: "
+                                "check its quotes, brackets and colons") % {"field": "q"})
     return {"count": result["count"], "results": result["results"]}
 
 

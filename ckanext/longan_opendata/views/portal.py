@@ -14,7 +14,7 @@ from ckan import model
 from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata import portal_helpers, usage
-from ckanext.longan_opendata.views import csrf
+from ckanext.longan_opendata.views import csrf, request_checks
 
 __all__ = ["portal"]
 
@@ -134,4 +134,5 @@ portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
 portal.after_app_request(_count)
+portal.before_app_request(request_checks.refuse_nul)  # every request, pages and API
 portal.before_request(csrf.protect)  # no POST view yet; any future form is protected
