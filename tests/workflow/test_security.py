@@ -125,6 +125,9 @@ def test_cookie_post_needs_a_csrf_token_after_a_token_request(world, web):
     url = f"/dataset/{dataset['name']}/workflow/reject"
     by_token = web.get(url, headers={"Authorization": world.tokens["admin"]})
     assert by_token.status_code == 200
+    assert web.get(url).status_code == 403  # an anonymous visit exempts the view too
+    from ckan.config.middleware.flask_app import csrf
+    assert "ckanext.longan_opendata.workflow_views.transition" in csrf._exempt_views
     browser = _browser(world, "admin")
     forged = browser.post(url, data={"reason": "Giả mạo"},
                           headers={"Origin": "https://attacker.example"})
@@ -171,6 +174,7 @@ API_CASES = [
     ("editor", "longan_workflow_submit", {"id": "{draft}", "comment": {"a": 1}}, "comment"),
     ("admin", "longan_workflow_approve", {"id": "{pending}", "publish_date": [1]},
      "publish_date"),
+    ("sysadmin", "longan_workflow_publish_due", {"date": [1]}, "date"),
     ("admin", "bulk_update_public", {"org_id": "{org}", "datasets": "{pending}"}, "datasets"),
     ("admin", "bulk_update_public", {"org_id": "{org}", "datasets": [5]}, "datasets"),
     ("admin", "bulk_update_private", {"org_id": "{org}", "datasets": [{"a": 1}]}, "datasets"),

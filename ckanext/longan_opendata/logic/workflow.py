@@ -136,7 +136,7 @@ def longan_workflow_approve(context: Context, data_dict: DataDict) -> dict[str, 
     """
     checks.text(data_dict, "id")
     comment = checks.optional_text(data_dict, "comment").strip()
-    publish_date = _publish_date(checks.optional_text(data_dict, "publish_date"))
+    publish_date = _publish_date(data_dict)
     scheduled = publish_date is not None and publish_date > wf.today()
     return _transition(
         "approve", context, data_dict, target=wf.APPROVED if scheduled else wf.PUBLISHED,
@@ -144,14 +144,14 @@ def longan_workflow_approve(context: Context, data_dict: DataDict) -> dict[str, 
         extra={"publish_date": publish_date.isoformat()} if scheduled else None)
 
 
-def _publish_date(value: Any) -> datetime.date | None:
+def _publish_date(data_dict: DataDict, field: str = "publish_date") -> datetime.date | None:
+    value = checks.optional_text(data_dict, field)
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(str(value))
+        return datetime.date.fromisoformat(value)
     except ValueError:
-        raise tk.ValidationError(
-            {"publish_date": [tk._("Date format must be YYYY-MM-DD")]}) from None
+        raise tk.ValidationError({field: [tk._("Date format must be YYYY-MM-DD")]}) from None
 
 
 def longan_workflow_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -191,7 +191,8 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
 
     :param owner_org: only this agency (id or name) (optional)
     :type owner_org: string
-    :param q: a search query, as for ``package_search`` (optional)
+    :param q: a search query, as for ``package_search``, without Solr local parameters
+        (``{!…}``) (optional)
     :type q: string
     :param state: ``pending_review`` (default) or ``approved`` (waiting for their publish date)
     :type state: string
@@ -247,7 +248,7 @@ def longan_workflow_publish_due(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("longan_workflow_publish_due", context, data_dict)
-    day = _publish_date(data_dict.get("date")) or wf.today()
+    day = _publish_date(data_dict, "date") or wf.today()
     query = model.Session.query(model.Package).filter(
         model.Package.extras["workflow_state"].astext == wf.APPROVED,
         model.Package.state == "active")
