@@ -19,6 +19,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.types import Context, DataDict
 
 from ckanext.longan_opendata import usage
+from ckanext.longan_opendata.logic import checks
 from ckanext.longan_opendata.search import (
     FACET_FREQUENCY,
     FACET_THEME,
@@ -228,8 +229,8 @@ def longan_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ``generated_at`` (ISO 8601, UTC).
     :rtype: dict
     """
+    fresh = checks.boolean(data_dict, "fresh")
     tk.check_access("longan_stats", context, data_dict)
-    fresh = tk.asbool(data_dict.get("fresh", False))
     if fresh:
         tk.check_access("longan_stats_refresh", context, data_dict)
     ttl = tk.config.get(CACHE_OPTION)
