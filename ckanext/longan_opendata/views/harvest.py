@@ -6,7 +6,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
+from ckanext.longan_opendata.views import csrf
+
 harvest = Blueprint("longan_harvest", __name__)
+harvest.before_request(csrf.protect)  # CKAN's CSRF exemptions stick; check it ourselves
 
 
 @harvest.route("/harvest/<id>/tu-dong-cong-bo", methods=["POST"])
