@@ -70,6 +70,7 @@ def _harvest(source: dict) -> dict:
     import ckan.plugins.toolkit as tk
     from ckanext.harvest import model as harvest_model
     from ckanext.harvest import queue
+
     from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
     harvester = LonganSqlHarvester()
@@ -96,8 +97,8 @@ def child(args) -> None:
 
     tk, user, org = _setup(args.config)
     name = _db_name(tk.config.get("ckan.site_id"))
-    os.environ["LONGAN_SHARED_DB_PW"] = shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY]
-    config = {"url": shared_db.reader_url(name), "password_env": "LONGAN_SHARED_DB_PW",
+    os.environ[shared_db.READER_PW_ENV] = shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY]
+    config = {"url": shared_db.reader_url(name), "password_env": shared_db.READER_PW_ENV,
               "tables": [{"query_name": f"ho_so_{args.limit}", "title": f"Hồ sơ {args.limit}",
                           "query": f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {args.limit}"}]}
     source = _source(tk, user, org, config, shared_db.reader_url(name))
@@ -131,10 +132,10 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     """Seconds to COPY ``rows`` rows of ho_so into a plain table of the DataStore database."""
     import psycopg2
     from ckan.plugins import toolkit as tk
-    from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
     from sqlalchemy.engine import make_url
 
     from ckanext.longan_opendata.demo import shared_db
+    from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
     src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER, dbname=shared_name,
                            password=shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY])
@@ -183,7 +184,7 @@ def many_tables(tk, user, org, shared_name: str, count: int) -> dict:
                         "AS ngay FROM generate_series(1, 100) g")
         cur.execute("GRANT SELECT ON ALL TABLES IN SCHEMA bench_nhieu_bang TO longan_shared_reader")
     conn.close()
-    config = {"url": shared_db.reader_url(shared_name), "password_env": "LONGAN_SHARED_DB_PW",
+    config = {"url": shared_db.reader_url(shared_name), "password_env": shared_db.READER_PW_ENV,
               "tables": [{"schema": "bench_nhieu_bang", "table": f"bang_{i:03d}",
                           "title": f"Bảng thử {i:03d}"} for i in range(count)]}
     source = _source(tk, user, org, config, shared_db.reader_url(shared_name))
@@ -217,14 +218,13 @@ def main() -> None:
     if args.child:
         return child(args)
 
-    from ckanext.longan_opendata.harvesters import loader
-
     from ckanext.longan_opendata.demo import shared_db
+    from ckanext.longan_opendata.harvesters import loader
 
     tk, user, org = _setup(args.config)
     shared_name = _db_name(tk.config.get("ckan.site_id"))
     secrets = shared_db.ensure_roles(SECRETS)
-    os.environ["LONGAN_SHARED_DB_PW"] = secrets[shared_db.READER_PW_KEY]
+    os.environ[shared_db.READER_PW_ENV] = secrets[shared_db.READER_PW_KEY]
     if not args.skip_seed:
         started = time.perf_counter()
         shared_db.seed(shared_db.owner_url(shared_name), rows=args.rows,

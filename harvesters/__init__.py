@@ -1,4 +1,38 @@
-"""Harvesters of the Long An portal (shipped as ``ckanext.longan_opendata.harvesters``).
+"""The harvest concern of the Long An portal (shipped as ``ckanext.longan_opendata.harvesters``).
 
-The shared-database (``longan_sql``) and LGSP API (``longan_api``) harvesters live here.
+- the harvesters: :mod:`.base` (what both share), :mod:`.sql` (``longan_sql``, the shared
+  databases), :mod:`.api` (``longan_api``, the LGSP and REST services), :mod:`.loader` (COPY into
+  the DataStore);
+- who may administer sources (:mod:`.admin_auth`), who may read harvest metadata
+  (:mod:`.visibility`), the reviewer's approval of ``auto_publish`` (:mod:`.approval`, its API in
+  :mod:`.approval_actions`, its button in :mod:`.views`);
+- operations: :mod:`.ops` (schedules, stuck jobs), :mod:`.queue` (the Redis connection of the
+  consumers), :mod:`.cli` (``ckan longan harvest-due``).
+
+This module imports nothing at load time: CKAN loads it with the harvester plugins.
 """
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["get_actions", "get_auth_functions", "get_blueprints"]
+
+
+def _api_modules() -> tuple[Any, ...]:
+    from . import admin_auth, approval_actions, visibility
+    return (admin_auth, approval_actions, visibility)
+
+
+def get_actions() -> dict[str, Any]:
+    from ckanext.longan_opendata.registry import merged
+    return merged(module.get_actions() for module in _api_modules())
+
+
+def get_auth_functions() -> dict[str, Any]:
+    from ckanext.longan_opendata.registry import merged
+    return merged(module.get_auth_functions() for module in _api_modules())
+
+
+def get_blueprints() -> list[Any]:
+    from . import views
+    return [views.harvest]

@@ -5,9 +5,10 @@ Source config (JSON)::
 
     {
       "base_url": "http://127.0.0.1:8765",
-      "auth": {"type": "api_key", "header": "X-API-Key", "key_env": "LONGAN_LGSP_API_KEY"},
+      "auth": {"type": "api_key", "header": "X-API-Key",
+               "key_env": "LONGAN_HARVEST_LGSP_API_KEY"},
       #   or  {"type": "oauth2", "token_url": "/oauth/token", "client_id": "cong-du-lieu-mo",
-      #        "client_secret_env": "LONGAN_LGSP_CLIENT_SECRET"}
+      #        "client_secret_env": "LONGAN_HARVEST_LGSP_CLIENT_SECRET"}
       "timeout": 15, "retries": 4, "backoff": 0.5, "rate_limit": 5,
       "auto_publish": true,
       "defaults": {"license_id": "vn-open-data-1.0", "frequency": "monthly"},
@@ -25,7 +26,11 @@ Source config (JSON)::
     }
 
 Secrets (API key, OAuth2 client secret) are named, never stored: ``key_env``/``key_file`` and
-``client_secret_env``/``client_secret_file`` as for the SQL harvester. Requests time out after
+``client_secret_env``/``client_secret_file`` as for the SQL harvester, and usable only with the
+hosts and organisations ``ckanext.longan_opendata.harvest.secret_bindings`` binds them to;
+``token_url`` and the endpoint paths stay on ``base_url``'s host. Every connection goes through
+:mod:`ckanext.longan_opendata.security.netguard` (no internal address unless allowed, checked on the
+address connected to, redirects included). Requests time out after
 ``timeout`` seconds, are retried ``retries`` times with exponential back-off on 429 (honouring
 ``Retry-After``), 5xx and connection errors, and spaced to at most ``rate_limit`` requests per
 second per source. An OAuth2 token is refreshed when it expires or a request answers 401.
@@ -45,9 +50,11 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
+
+from ckanext.longan_opendata.security import netguard
 
 from . import base, loader
 
@@ -57,6 +64,7 @@ PAGINATION = ("page", "offset", "cursor", "none")
 _TYPES = {"int": "int8", "integer": "int8", "int4": "int4", "int8": "int8", "bigint": "int8",
           "numeric": "numeric", "float": "numeric", "date": "date", "timestamp": "timestamp",
           "text": "text", "bool": "bool", "boolean": "bool"}
+SECRET_OF = {"api_key": "key", "oauth2": "client_secret"}  # auth type → secret prefix
 ITEM_KEYS = ("path", "records_path", "pagination", "columns", "params", "description")
 MAX_PAGES = 100_000
 _last_request: dict[str, float] = {}
@@ -102,18 +110,29 @@ def infer_type(values: list[Any]) -> str:
     return "text"
 
 
+def same_origin(base_url: str, url: str) -> bool:
+    """Whether ``url`` has the scheme, host and port of ``base_url``."""
+    a, b = urlsplit(base_url), urlsplit(url)
+    try:
+        return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    except ValueError:
+        return False
+
+
 class Client:
     """HTTP for one source: auth, timeouts, retries with back-off, rate limit."""
 
-    def __init__(self, source_id: str, cfg: dict[str, Any]):
+    def __init__(self, source_id: str, cfg: dict[str, Any], owner: frozenset[str] | None):
         self.source_id = source_id
         self.cfg = cfg
+        self.owner = owner  # the source's organisation, for the secret bindings
         self.base_url = cfg["base_url"].rstrip("/") + "/"
+        self.host = urlsplit(self.base_url).hostname
         self.timeout = float(cfg.get("timeout", 15))
         self.retries = int(cfg.get("retries", 4))
         self.backoff = float(cfg.get("backoff", 0.5))
         self.rate = float(cfg.get("rate_limit", 0) or 0)
-        self.session = requests.Session()
+        self.session = netguard.guarded_session()
         self.session.headers["User-Agent"] = "ckanext-longan_opendata harvester"
         self.auth = cfg.get("auth") or {"type": "none"}
         self._token: str | None = None
@@ -121,8 +140,9 @@ class Client:
 
     # auth
     def _fetch_token(self) -> None:
-        secret = base.read_secret(self.auth, "client_secret")
-        url = urljoin(self.base_url, self.auth["token_url"])
+        url = self._url(self.auth["token_url"], "auth.token_url")
+        secret = base.read_secret(self.auth, "client_secret", host=self.host, owner=self.owner,
+                                  where="auth.")
         response = self._send("POST", url, data={
             "grant_type": "client_credentials", "client_id": self.auth["client_id"],
             "client_secret": secret, **({"scope": self.auth["scope"]}
@@ -138,12 +158,21 @@ class Client:
     def _auth_headers(self) -> dict[str, str]:
         kind = self.auth.get("type", "none")
         if kind == "api_key":
-            return {self.auth.get("header", "X-API-Key"): base.read_secret(self.auth, "key")}
+            return {self.auth.get("header", "X-API-Key"): base.read_secret(
+                self.auth, "key", host=self.host, owner=self.owner, where="auth.")}
         if kind == "oauth2":
             if not self._token or time.monotonic() >= self._token_expires:
                 self._fetch_token()
             return {"Authorization": f"Bearer {self._token}"}
         return {}
+
+    def _url(self, path: str, where: str) -> str:
+        """``path`` joined to ``base_url``; ConfigError when it leaves base_url's host."""
+        url = urljoin(self.base_url, path)
+        if not same_origin(self.base_url, url):
+            raise base.err(where, "phải nằm trên cùng máy chủ với base_url",
+                           "must stay on the host of base_url")
+        return url
 
     def _wait_rate(self) -> None:
         if self.rate <= 0:
@@ -156,15 +185,19 @@ class Client:
             _last_request[self.source_id] = time.monotonic()
 
     def _send(self, method: str, url: str, auth: bool = True, **kw: Any) -> requests.Response:
-        """One request with retries on 429/5xx/connection errors and back-off."""
+        """One request with retries on 429/5xx/connection errors and back-off; redirects followed
+        only on base_url's host (the auth header would go along)."""
         refreshed = False
         attempt = 0
+        redirects = 0
         while True:
             self._wait_rate()
             headers = self._auth_headers() if auth else {}
             try:
                 response = self.session.request(method, url, headers=headers,
-                                                timeout=self.timeout, **kw)
+                                                timeout=self.timeout, allow_redirects=False, **kw)
+            except netguard.BlockedAddress as exc:
+                raise base.ConfigError(f"base_url: {exc}") from exc
             except requests.RequestException as exc:
                 if attempt >= self.retries:
                     raise ApiError(f"không kết nối được {url} sau {attempt + 1} lần thử ({exc}) / "
@@ -185,6 +218,18 @@ class Client:
                 self._sleep(attempt, response.headers.get("Retry-After"))
                 attempt += 1
                 continue
+            if response.is_redirect:
+                target = urljoin(url, response.headers.get("location", ""))
+                if redirects >= 5 or not same_origin(self.base_url, target):
+                    raise ApiError(f"{url} chuyển hướng sang {target}: không theo (khác máy chủ "
+                                   f"hoặc quá nhiều lần) / redirects to {target}: not followed "
+                                   "(another host or too many)", response.status_code)
+                url, redirects = target, redirects + 1
+                kw.pop("params", None)
+                if response.status_code == 303:
+                    method = "GET"
+                    kw.pop("data", None)
+                continue
             return response
 
     def _sleep(self, attempt: int, retry_after: str | None) -> None:
@@ -194,8 +239,8 @@ class Client:
                 delay = max(delay, min(float(retry_after), 60.0))
         time.sleep(delay)
 
-    def get_json(self, path: str, params: dict[str, Any]) -> Any:
-        url = urljoin(self.base_url, path.lstrip("/"))
+    def get_json(self, path: str, params: dict[str, Any], where: str = "endpoints.path") -> Any:
+        url = self._url(path.lstrip("/"), where)
         response = self._send("GET", url, params=params)
         if response.status_code == 404:
             raise ApiError(f"{path}: không tồn tại (HTTP 404) / not found (HTTP 404)", 404)
@@ -268,18 +313,32 @@ class LonganApiHarvester(base.LonganHarvester):
         }
 
     def validate_config(self, config: str | None) -> str:
-        """The source form's check: the config, then (switchable) one real request."""
+        """The source form's check: the config; base_url's address (no internal network unless
+        allowed) and the secret's binding to its host and the source's organisation, before any
+        connection; then (switchable) one real request."""
         checked = self.check_config(config)
+        cfg = json.loads(checked)
+        owner = base.source_owner.get()
+        parts = urlsplit(cfg["base_url"])
+        try:
+            netguard.check_url_host(parts.hostname, parts.port)
+        except netguard.BlockedAddress as exc:
+            raise base.ConfigError(f"base_url: {exc}") from exc
+        auth = cfg.get("auth") or {"type": "none"}
+        if auth["type"] in SECRET_OF:
+            base.check_secret_binding(auth, SECRET_OF[auth["type"]], "auth.", parts.hostname,
+                                      owner)
         if base.check_connection_enabled():
-            self.test_connection(json.loads(checked))
+            self.test_connection(cfg, owner)
         return checked
 
-    def test_connection(self, cfg: dict[str, Any]) -> None:
+    def test_connection(self, cfg: dict[str, Any], owner: frozenset[str] | None = None) -> None:
         """One request, with auth, for the first page of the first endpoint: ConfigError naming
         what failed (HTTP status, unknown host, records path); never the secret."""
         item = cfg["endpoints"][0]
         client = Client("connection-test", {**cfg, "retries": 0,
-                                            "timeout": min(float(cfg.get("timeout", 15)), 10)})
+                                            "timeout": min(float(cfg.get("timeout", 15)), 10)},
+                        owner)
         pagination = item.get("pagination") or {"type": "none"}
         query = dict(item.get("params") or {})
         kind = pagination.get("type", "none")
@@ -292,7 +351,7 @@ class LonganApiHarvester(base.LonganHarvester):
         elif kind == "cursor":
             query[pagination.get("size_param", "limit")] = 1
         try:
-            document = client.get_json(item["path"], query)
+            document = client.get_json(item["path"], query, "endpoints[0].path")
         except ApiError as exc:
             key = "auth" if exc.status in (401, 403) else "endpoints[0].path"
             if exc.status is None and "cannot reach" in str(exc):
@@ -331,6 +390,9 @@ class LonganApiHarvester(base.LonganHarvester):
             for key in ("token_url", "client_id"):
                 if not isinstance(auth.get(key), str) or not auth[key]:
                     raise base.err(f"auth.{key}", "bắt buộc với oauth2", "required for oauth2")
+            if not same_origin(url, urljoin(url.rstrip("/") + "/", auth["token_url"])):
+                raise base.err("auth.token_url", "phải nằm trên cùng máy chủ với base_url",
+                               "must stay on the host of base_url")
             base.validate_secret_ref(auth, "client_secret", "auth.")
         for key, low, high in (("timeout", 1, 600), ("retries", 0, 10), ("backoff", 0, 60),
                                ("rate_limit", 0, 1000)):
@@ -348,6 +410,9 @@ class LonganApiHarvester(base.LonganHarvester):
             if not isinstance(item, dict) or not isinstance(item.get("path"), str):
                 raise base.err(where + ".path", "bắt buộc (đường dẫn của dịch vụ)",
                                "required (the endpoint path)")
+            if not same_origin(url, urljoin(url.rstrip("/") + "/", item["path"])):
+                raise base.err(where + ".path", "phải nằm trên cùng máy chủ với base_url",
+                               "must stay on the host of base_url")
             if item["path"] in seen:
                 raise base.err(where + ".path", "bị lặp lại", "is listed twice")
             seen.add(item["path"])
@@ -380,7 +445,7 @@ class LonganApiHarvester(base.LonganHarvester):
     def _download(self, source_id: str, cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
             str, list[loader.Column], str, int]:
         """Records → a spool file (JSON lines); returns its path, columns, data hash, count."""
-        client = Client(source_id, cfg)
+        client = Client(source_id, cfg, base.owner_of(source_id))
         handle, path = tempfile.mkstemp(prefix="longan-api-", suffix=".jsonl")
         sha = hashlib.sha256()
         keys: dict[str, list[Any]] = {}

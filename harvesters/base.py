@@ -17,6 +17,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -121,12 +124,81 @@ def check_connection_enabled() -> bool:
     return tk.asbool(tk.config.get("ckanext.longan_opendata.harvest.check_connection", True))
 
 
-def dataset_private(config: dict[str, Any]) -> bool:
-    """Whether a harvested dataset is private: the single place the workflow (issue 5) rewires."""
-    return not config.get("auto_publish", True)
+def dataset_private(config: dict[str, Any], source_id: str | None = None) -> bool:
+    """Whether a harvested dataset is private (``pending_review``): unless the source asks for
+    ``auto_publish`` (default true) AND a reviewer approved these source settings (issue 16,
+    :mod:`ckanext.longan_opendata.harvesters.approval`); without ``source_id``, always private."""
+    from ckanext.longan_opendata.harvesters import approval as harvest_approval
+
+    return not harvest_approval.auto_publish_in_effect(source_id, config)
 
 
 # -------------------------------------------------------------------------------------- secrets
+#: The organisation (its id and name) that owns the source whose config is being validated, set by
+#: the portal's ``package_create``/``package_update`` (logic/harvest_auth.py); None elsewhere.
+source_owner: ContextVar[frozenset[str] | None] = ContextVar("longan_source_owner", default=None)
+BINDINGS_OPTION = "ckanext.longan_opendata.harvest.secret_bindings"
+
+
+def owner_of(source_id: str) -> frozenset[str]:
+    """The id and name of the organisation that owns a harvest source (empty when none)."""
+    pkg = model.Package.get(source_id)
+    group = model.Group.get(pkg.owner_org) if pkg is not None and pkg.owner_org else None
+    return frozenset((group.id, group.name)) if group is not None else frozenset()
+
+
+@contextmanager
+def owner_scope(source_id: str) -> Iterator[frozenset[str]]:
+    """:data:`source_owner` set to the organisation of a harvest source while it is worked on."""
+    owner = owner_of(source_id)
+    token = source_owner.set(owner)
+    try:
+        yield owner
+    finally:
+        source_owner.reset(token)
+
+
+def secret_name(config: dict[str, Any], prefix: str) -> str:
+    """How a secret is named in ``secret_bindings``: the variable, or ``file:key``."""
+    if config.get(f"{prefix}_env"):
+        return str(config[f"{prefix}_env"])
+    return f"{config.get(f'{prefix}_file')}:{config.get(f'{prefix}_key')}"
+
+
+def secret_bindings() -> dict[str, tuple[set[str], set[str]]]:
+    """``secret_bindings``: secret name → (hosts, organisations) allowed to use it."""
+    raw = tk.config.get(BINDINGS_OPTION) or ""
+    lines = raw.replace(";", "\n").splitlines() if isinstance(raw, str) else list(raw)
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for line in lines:
+        parts = line.split("#", 1)[0].split()
+        if len(parts) != 3:
+            if parts:
+                log.warning("%s: ignored line %r (NAME hosts orgs)", BINDINGS_OPTION, line)
+            continue
+        name, hosts, orgs = parts
+        entry = found.setdefault(name, (set(), set()))
+        entry[0].update(h.strip().lower().strip("[]") for h in hosts.split(",") if h.strip())
+        entry[1].update(o.strip() for o in orgs.split(",") if o.strip())
+    return found
+
+
+def check_secret_binding(config: dict[str, Any], prefix: str, where: str, host: str | None,
+                         owner: frozenset[str] | None) -> None:
+    """ConfigError unless the secret named by ``config`` is bound to ``host`` and ``owner``."""
+    key = where + (f"{prefix}_env" if config.get(f"{prefix}_env") else f"{prefix}_file")
+    name = secret_name(config, prefix)
+    hosts, orgs = secret_bindings().get(name, (set(), set()))
+    if not owner:
+        raise err(key, f"không xác định được tổ chức sở hữu nguồn nên không được dùng bí mật "
+                  f"'{name}'", f"the source's owner organisation is unknown, so the secret "
+                  f"'{name}' may not be used")
+    if (host or "").lower().strip("[]") not in hosts or not owner & orgs:
+        raise err(key, f"bí mật '{name}' không được phép dùng với máy chủ '{host}' và tổ chức "
+                  f"này (xem {BINDINGS_OPTION})", f"the secret '{name}' is not bound to the host "
+                  f"'{host}' and this organisation (see {BINDINGS_OPTION})")
+
+
 def validate_secret_ref(config: dict[str, Any], prefix: str, where: str = "") -> None:
     """``{prefix}_env`` or ``{prefix}_file`` + ``{prefix}_key``: names only, checked."""
     env_key, file_key, key_key = f"{prefix}_env", f"{prefix}_file", f"{prefix}_key"
@@ -134,7 +206,7 @@ def validate_secret_ref(config: dict[str, Any], prefix: str, where: str = "") ->
     if env_key in config:
         env_prefix = tk.config.get("ckanext.longan_opendata.harvest.secret_env_prefix")
         value = config[env_key]
-        if not isinstance(value, str) or not value.startswith(env_prefix):
+        if not env_prefix or not isinstance(value, str) or not value.startswith(env_prefix):
             raise err(name, f"tên biến môi trường phải bắt đầu bằng '{env_prefix}'",
                       f"the environment variable name must start with '{env_prefix}'")
     elif file_key in config:
@@ -162,8 +234,14 @@ def _secrets_file(path: str, where: str) -> Path:
     return file
 
 
-def read_secret(config: dict[str, Any], prefix: str) -> str:
-    """The secret named by the config; ConfigError (bilingual) when it is not available."""
+def read_secret(config: dict[str, Any], prefix: str, *, host: str | None,
+                owner: frozenset[str] | None, where: str = "") -> str:
+    """The secret named by the config, for a connection to ``host`` by a source of the
+    organisation ``owner``; ConfigError (bilingual) when it is not bound to both (checked again
+    here, whatever was validated: a config edited in the database must not leak a secret) or not
+    available."""
+    validate_secret_ref(config, prefix, where)
+    check_secret_binding(config, prefix, where, host, owner)
     env_key, file_key = f"{prefix}_env", f"{prefix}_file"
     if config.get(env_key):
         value = os.environ.get(config[env_key])
@@ -283,7 +361,8 @@ class LonganHarvester(HarvesterBase):
             self._replayed[harvest_object.id] = earlier
             return _outcome(earlier["fetch"])
         try:
-            result = self._fetch(harvest_object)
+            with owner_scope(harvest_object.harvest_source_id):
+                result = self._fetch(harvest_object)
         except BaseException:
             claim.finish(False)
             raise
@@ -300,7 +379,8 @@ class LonganHarvester(HarvesterBase):
         claim = self._claims.pop(harvest_object.id, None)
         result: Any = False
         try:
-            result = self._import(harvest_object)
+            with owner_scope(harvest_object.harvest_source_id):
+                result = self._import(harvest_object)
         finally:
             if claim is not None:
                 claim.finish(True, result)
@@ -409,8 +489,16 @@ class LonganHarvester(HarvesterBase):
         previous = self._previous_content(obj)
         if previous and previous.get("hash") == new_hash and previous.get("package_id"):
             pkg = model.Package.get(previous["package_id"])
-            return pkg is not None and pkg.state == "active"
+            return pkg is not None and pkg.state == "active" and not self._awaits_publication(
+                obj.harvest_source_id, pkg.id)
         return False
+
+    @staticmethod
+    def _awaits_publication(source_id: str | None, package_id: str | None) -> bool:
+        """Harvested into review before the source's auto_publish was approved: not unchanged."""
+        from ckanext.longan_opendata.harvesters import approval as harvest_approval
+
+        return harvest_approval.awaits_publication(source_id, package_id)
 
     # ---- import helpers
     def _context(self) -> dict[str, Any]:
@@ -443,7 +531,8 @@ class LonganHarvester(HarvesterBase):
                       resource: dict[str, Any], package_id: str | None) -> dict[str, Any]:
         """Create or update the dataset of ``obj`` with its single DataStore resource."""
         # the publish workflow (issue 5) decides visibility: published or pending_review
-        context = {**self._context(), **workflow.harvest_context(not dataset_private(config))}
+        context = {**self._context(),
+                   **workflow.harvest_context(not dataset_private(config, obj.harvest_source_id))}
         data = dict(meta)
         data["owner_org"] = self._source_org(obj)
         existing = None

@@ -4,7 +4,7 @@ Source config (JSON)::
 
     {
       "url": "postgresql://longan_shared_reader@127.0.0.1:5432/longan_shared",
-      "password_env": "LONGAN_SHARED_DB_PW",          # or "password_file" + "password_key"
+      "password_env": "LONGAN_HARVEST_SHARED_DB_PW",  # or "password_file" + "password_key"
       "auto_publish": true,
       "defaults": {"theme": ["kinh-te"], "frequency": "annual", "license_id": "vn-open-data-1.0"},
       "tables": [
@@ -20,7 +20,10 @@ Source config (JSON)::
 The password is never part of the source: ``url`` must not contain one; the harvester reads it
 from the environment variable (whose name must start with
 ``ckanext.longan_opendata.harvest.secret_env_prefix``) or from a ``KEY=value`` file inside
-``ckanext.longan_opendata.harvest.secrets_dir``.
+``ckanext.longan_opendata.harvest.secrets_dir``; it is used only with the hosts and organisations
+``ckanext.longan_opendata.harvest.secret_bindings`` binds it to. The host is resolved once and
+checked by :mod:`ckanext.longan_opendata.security.netguard` (no internal address unless
+allowed), and libpq connects to that address (``hostaddr``): no second resolution.
 
 Change detection: a sha256 over the columns, the item's metadata and the COPY stream. By default
 (``"check_in_gather": true``) the gather stage already hashes every table on its one connection and
@@ -51,6 +54,8 @@ from ckan import model
 from psycopg2 import sql as pgsql
 from sqlalchemy.engine import URL, make_url
 
+from ckanext.longan_opendata.security import netguard
+
 from . import base, loader
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,10 @@ _TYPE_OVERRIDES = {"int": "int4", "integer": "int4", "bigint": "int8", "int4": "
                    "timestamp": "timestamp", "text": "text", "bool": "bool", "boolean": "bool"}
 _QUERY_START = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 CHUNK_ROWS = 5_000
+# libpq parameters a source URL may set (?sslmode=require): none that picks another host, reads a
+# file of the server or changes who connects
+URL_PARAMETERS = ("sslmode", "target_session_attrs", "gssencmode", "channel_binding",
+                  "keepalives", "keepalives_idle")
 ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description")
 
 
@@ -100,11 +109,31 @@ class LonganSqlHarvester(base.LonganHarvester):
 
     # ---------------------------------------------------------------------------- configuration
     def validate_config(self, config: str | None) -> str:
-        """The source form's check: the config, then (switchable) a real connection test."""
+        """The source form's check: the config; the database host's address (no internal network
+        unless allowed) and the password's binding to that host and the source's organisation,
+        before any connection; then (switchable) a real connection test."""
         checked = self.check_config(config)
+        cfg = json.loads(checked)
+        host, port = self._host_port(cfg)
+        try:
+            netguard.resolve(host, port)
+        except netguard.BlockedAddress as exc:
+            raise base.ConfigError(f"url: {exc}") from exc
+        except OSError as exc:
+            if base.check_connection_enabled():
+                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                               f"máy chủ '{host}'", f"cannot connect to the source database: "
+                               f"unknown host '{host}'") from exc
+        base.check_secret_binding(cfg, "password", "", host, base.source_owner.get())
         if base.check_connection_enabled():
-            self.test_connection(json.loads(checked))
+            self.test_connection(cfg)
         return checked
+
+    @staticmethod
+    def _host_port(cfg: dict[str, Any]) -> tuple[str, int | None]:
+        url = make_url(cfg["url"])
+        default = 5432 if url.get_backend_name() == "postgresql" else None
+        return url.host or "127.0.0.1", url.port or default
 
     def check_config(self, config: str | None) -> str:
         """Check the config alone (no connection); the normalised JSON."""
@@ -123,6 +152,10 @@ class LonganSqlHarvester(base.LonganHarvester):
         if parsed.password is not None:
             raise base.err("url", "không được chứa mật khẩu; dùng password_env hoặc password_file",
                            "must not contain a password; use password_env or password_file")
+        bad = sorted(k for k in parsed.query if k not in URL_PARAMETERS)
+        if bad:
+            raise base.err("url", f"tham số không được phép {bad}; chỉ được dùng "
+                           f"{', '.join(URL_PARAMETERS)}", f"parameters not allowed {bad}")
         base.validate_common(cfg)
         if not isinstance(cfg.get("check_in_gather", True), bool):
             raise base.err("check_in_gather", "phải là true hoặc false", "must be true or false")
@@ -172,13 +205,22 @@ class LonganSqlHarvester(base.LonganHarvester):
     def _connect(cfg: dict[str, Any], stage: str = "gather") -> psycopg2.extensions.connection:
         """A read-only psycopg2 connection (PostgreSQL sources), named after the stage."""
         url: URL = make_url(cfg["url"])
-        password = base.read_secret(cfg, "password")
+        host = url.host or "127.0.0.1"
+        try:
+            address = netguard.resolve(host, url.port or 5432)[0][4][0]
+        except netguard.BlockedAddress as exc:
+            raise base.ConfigError(f"url: {exc}") from exc
+        except OSError as exc:
+            raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                           f"máy chủ '{url.host}'", f"cannot connect to the source database: "
+                           f"unknown host '{url.host}'") from exc
+        password = base.read_secret(cfg, "password", host=host, owner=base.source_owner.get())
         try:
             conn = psycopg2.connect(
-                host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
+                host=host, hostaddr=address, port=url.port or 5432, user=url.username,
                 password=password, dbname=url.database, connect_timeout=10,
                 application_name=f"longan-harvest-{stage}",
-                **{k: str(v) for k, v in url.query.items()})
+                **{k: str(v) for k, v in url.query.items() if k in URL_PARAMETERS})
         except psycopg2.OperationalError as exc:
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             if "password authentication failed" in text:
@@ -351,7 +393,8 @@ class LonganSqlHarvester(base.LonganHarvester):
         unchanged: set[str] = set()
         if self._is_postgres(cfg):
             try:
-                conn = self._connect(cfg)
+                with base.owner_scope(harvest_job.source.id):
+                    conn = self._connect(cfg)
             except base.ConfigError as exc:
                 self._save_gather_error(str(exc), harvest_job)
                 return None
@@ -392,7 +435,8 @@ class LonganSqlHarvester(base.LonganHarvester):
                 continue
             old_hash = json.loads(old.content).get("hash")
             package = model.Package.get(old.package_id)
-            if not old_hash or package is None or package.state != "active":
+            if not old_hash or package is None or package.state != "active" \
+                    or self._awaits_publication(old.harvest_source_id, package.id):
                 continue
             if self._hash(conn, item)[0] == old_hash:
                 found.add(guid)
@@ -520,7 +564,17 @@ class LonganSqlHarvester(base.LonganHarvester):
     def _generic_engine(self, cfg: dict[str, Any]) -> Any:
         import sqlalchemy as sa
 
-        url = make_url(cfg["url"]).set(password=base.read_secret(cfg, "password"))
+        host, port = self._host_port(cfg)
+        try:
+            address = netguard.resolve(host, port)[0][4][0]
+        except netguard.BlockedAddress as exc:
+            raise base.ConfigError(f"url: {exc}") from exc
+        except OSError as exc:
+            raise base.err("url", f"không tìm thấy máy chủ '{host}'", f"unknown host '{host}'"
+                           ) from exc
+        password = base.read_secret(cfg, "password", host=host, owner=base.source_owner.get())
+        # the checked address, not the name: no second resolution by the driver
+        url = make_url(cfg["url"]).set(password=password, host=address)
         return sa.create_engine(url, pool_pre_ping=True)
 
     def _generic_select(self, item: dict[str, Any], engine: Any) -> Any:

@@ -105,7 +105,11 @@ write_portal_ini() {
     "scheming.presets=ckanext.scheming:presets.json" \
     "ckan.views.default_views=datatables_view" \
     "ckanext.xloader.site_url=http://127.0.0.1:${PORTAL_PORT:-5000}" \
-    "ckan.auth.create_user_via_web=false" >/dev/null
+    "ckan.auth.create_user_via_web=false" \
+    "ckan.auth.user_create_organizations=false" \
+    "ckanext.longan_opendata.ssrf.allowed_hosts=127.0.0.1:5432 127.0.0.1:${LGSP_PORT:-8765}" \
+    "ckanext.longan_opendata.harvest.secret_bindings=LONGAN_HARVEST_SHARED_DB_PW 127.0.0.1 cuc-thong-ke; LONGAN_HARVEST_LGSP_CLIENT_SECRET 127.0.0.1 cuc-thong-ke" \
+    >/dev/null
   mkdir -p "$RUN/storage"
 }
 

@@ -6,10 +6,10 @@ cron lines and the README name them.
 from __future__ import annotations
 
 import click
-from ckanext.longan_opendata.harvesters import cli as harvest_cli
 
 from ckanext.longan_opendata.dcat import cli as dcat_cli
 from ckanext.longan_opendata.demo import cli as demo_cli
+from ckanext.longan_opendata.harvesters import cli as harvest_cli
 from ckanext.longan_opendata.ops import cli as ops_cli
 from ckanext.longan_opendata.workflow import cli as workflow_cli
 

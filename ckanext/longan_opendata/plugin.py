@@ -2,8 +2,9 @@
 
 Each package (one concern each: :mod:`.metadata`, :mod:`.workflow`, :mod:`.portal`, :mod:`.dcat`)
 exposes what it registers through ``get_actions()``, ``get_auth_functions()``,
-``get_validators()``, ``get_helpers()`` and ``get_blueprints()``; the ``ckan longan`` commands are
-gathered in :mod:`.cli`. This class only gathers; it holds no logic.
+``get_validators()``, ``get_helpers()`` and ``get_blueprints()`` (merged by :mod:`.registry`);
+the ``ckan longan`` commands are gathered in :mod:`.cli`. This class only gathers; it holds no
+logic.
 """
 from __future__ import annotations
 
@@ -15,22 +16,21 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckanext.longan_opendata.harvesters import queue as harvest_queue
+from ckanext.xloader.interfaces import IXloader
 
-from ckanext.longan_opendata import dcat, i18n, metadata, portal, workflow
+from ckanext.longan_opendata import dcat, harvesters, i18n, metadata, portal, registry, workflow
+from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import logs
+from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for package in PACKAGES:
-        if hasattr(package, hook):
-            found.update(getattr(package, hook)())
-    return found
+    return registry.merged(getattr(package, hook)() for package in PACKAGES
+                           if hasattr(package, hook))
 
 
 def _blueprints() -> list[Any]:
@@ -52,6 +52,11 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.ISignal)
+    p.implements(IXloader, inherit=True)
+
+    # IXloader: xloader fetches a resource's URL from the server; no internal address (issue 16)
+    def can_upload(self, resource_id: str) -> bool:
+        return netguard.resource_url_allowed(resource_id)
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):

@@ -66,8 +66,8 @@ def scratch_schema(owner_conn) -> Iterator[str]:
 @pytest.fixture()
 def reader_env(shared_database, monkeypatch) -> str:
     """The reader's password in the environment variable the sources name."""
-    monkeypatch.setenv("LONGAN_SHARED_DB_PW", shared_database["reader_password"])
-    return "LONGAN_SHARED_DB_PW"
+    monkeypatch.setenv("LONGAN_HARVEST_SHARED_DB_PW", shared_database["reader_password"])
+    return "LONGAN_HARVEST_SHARED_DB_PW"
 
 
 @pytest.fixture()
@@ -129,8 +129,8 @@ def lgsp(monkeypatch) -> Iterator[Any]:
     environment variables the sources name."""
     from ckanext.longan_opendata.demo.lgsp import LgspDemo
 
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "khoa-kiem-thu")
-    monkeypatch.setenv("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-kiem-thu")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_API_KEY", "khoa-kiem-thu")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_CLIENT_SECRET", "bi-mat-kiem-thu")
     with LgspDemo(api_key="khoa-kiem-thu", client_secret="bi-mat-kiem-thu") as demo:
         yield demo
 
@@ -139,3 +139,10 @@ def control(demo: Any, **switches: Any) -> None:
     import requests
 
     requests.post(demo.url + "/_control", json=switches, timeout=5).raise_for_status()
+
+
+def approve_auto_publish(user: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """Approve the source's ``auto_publish`` as ``user`` (issue 16): without it harvested
+    datasets arrive ``pending_review``; any later edit of the source voids it."""
+    return tk.get_action("longan_harvest_source_approve_auto_publish")(
+        {"user": user["name"]}, {"id": source["id"]})

@@ -6,10 +6,10 @@ import time
 
 import pytest
 from ckan.plugins import toolkit as tk
-from ckanext.longan_opendata.harvesters.api import LonganApiHarvester
-from ckanext.longan_opendata.harvesters.base import ConfigError
 
 from ckanext.longan_opendata.demo import shared_db
+from ckanext.longan_opendata.harvesters.api import LonganApiHarvester
+from ckanext.longan_opendata.harvesters.base import ConfigError
 
 from .conftest import activity_count, control, create_source, datastore_rows, run_harvest
 
@@ -24,9 +24,9 @@ ENDPOINTS = [
      "pagination": {"type": "cursor", "cursor_param": "cursor", "next_path": "next_cursor",
                     "size_param": "limit", "size": 200}},
 ]
-API_KEY = {"type": "api_key", "header": "X-API-Key", "key_env": "LONGAN_LGSP_API_KEY"}
+API_KEY = {"type": "api_key", "header": "X-API-Key", "key_env": "LONGAN_HARVEST_LGSP_API_KEY"}
 OAUTH = {"type": "oauth2", "token_url": "/oauth/token", "client_id": "cong-du-lieu-mo",
-         "client_secret_env": "LONGAN_LGSP_CLIENT_SECRET"}
+         "client_secret_env": "LONGAN_HARVEST_LGSP_CLIENT_SECRET"}
 
 
 def _config(demo, auth=None, endpoints=None, **extra) -> dict:
@@ -182,7 +182,7 @@ def test_endpoint_gone_withdraws_its_dataset(lgsp, sysadmin, org):
 def test_wrong_api_key_is_a_clear_error(lgsp, sysadmin, org, monkeypatch):
     source = create_source(sysadmin, org, "longan_api", lgsp.url,
                            _config(lgsp, endpoints=ENDPOINTS[:1]), name="lgsp")
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "sai")  # the key was revoked since
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_API_KEY", "sai")  # the key was revoked since
     [result] = run_harvest(source, LonganApiHarvester()).values()
     [error] = result["errors"]
     assert "bị từ chối truy cập (HTTP 401)" in error.message
@@ -193,7 +193,7 @@ def test_wrong_api_key_is_a_clear_error(lgsp, sysadmin, org, monkeypatch):
     ({"base_url": "http://u:p@host"}, "base_url"),
     ({"auth": {"type": "api_key", "key": "abc"}}, "auth.key"),
     ({"auth": {"type": "api_key", "key_env": "HOME"}}, "auth.key_env"),
-    ({"auth": {"type": "oauth2", "client_id": "x", "client_secret_env": "LONGAN_X"}},
+    ({"auth": {"type": "oauth2", "client_id": "x", "client_secret_env": "LONGAN_HARVEST_X"}},
      "auth.token_url"),
     ({"endpoints": [{"path": "/a", "pagination": {"type": "pages"}}]},
      "endpoints[0].pagination.type"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ckan.lib import jobs
 from ckan.plugins import toolkit as tk
+
 from ckanext.longan_opendata.harvesters import loader
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 

@@ -10,6 +10,7 @@ from ckan import model
 from ckan.cli.cli import ckan
 from ckanext.harvest import model as harvest_model
 from ckanext.harvest import queue
+
 from ckanext.longan_opendata.harvesters import ops as harvest_ops
 
 from .conftest import create_source

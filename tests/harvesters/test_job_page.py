@@ -6,6 +6,7 @@ import re
 
 import pytest
 from ckanext.harvest import model as harvest_model
+
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import create_source, run_harvest

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 from ckan.plugins import toolkit as tk
-from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from ckanext.longan_opendata import workflow
+from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
-from .conftest import create_source, datastore_rows, run_harvest, update_source_config
+from .conftest import (
+    approve_auto_publish,
+    create_source,
+    datastore_rows,
+    run_harvest,
+    update_source_config,
+)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -30,6 +36,7 @@ def test_a_table_that_comes_back_reuses_its_dataset(
               "tables": [{"schema": "kiem_thu", "table": "cho_ban_dem",
                           "title": "Chợ đêm trên địa bàn tỉnh"}]}
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"], config)
+    approve_auto_publish(sysadmin, source)
     [first] = run_harvest(source, LonganSqlHarvester()).values()
     dataset = first["dataset"]
     resource_id = dataset["resources"][0]["id"]

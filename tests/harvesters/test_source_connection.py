@@ -43,7 +43,7 @@ def test_sql_source_with_a_working_connection_is_saved(shared_database, reader_e
     ("unknown_host", "url: không kết nối được cơ sở dữ liệu nguồn: không tìm thấy máy chủ "
                      "'may-chu-khong-co.invalid'"),
     ("missing_table", "tables[1].table: không có bảng hoặc khung nhìn 'thong_ke.bang_khong_co'"),
-    ("unset_secret", "password_env: biến môi trường LONGAN_KHONG_DAT chưa được đặt"),
+    ("unset_secret", "password_env: biến môi trường LONGAN_HARVEST_KHONG_DAT chưa được đặt"),
 ])
 def test_sql_source_failing_its_connection_test_is_refused(
         shared_database, reader_env, sysadmin, org, monkeypatch, case, expected):
@@ -55,7 +55,7 @@ def test_sql_source_failing_its_connection_test_is_refused(
     elif case == "missing_table":
         config["tables"].append({"schema": "thong_ke", "table": "bang_khong_co"})
     else:
-        config["password_env"] = "LONGAN_KHONG_DAT"
+        config["password_env"] = "LONGAN_HARVEST_KHONG_DAT"
     with pytest.raises(tk.ValidationError) as raised:
         create_source(sysadmin, org, "longan_sql", config["url"], config)
     message = _config_error(raised)
@@ -81,7 +81,7 @@ def test_the_connection_test_can_be_switched_off(shared_database, reader_env, sy
                   _sql(shared_database, reader_env))
 
 
-def _api(demo, key_env="LONGAN_LGSP_API_KEY", path="/api/v1/dan-so", records="data.items"):
+def _api(demo, key_env="LONGAN_HARVEST_LGSP_API_KEY", path="/api/v1/dan-so", records="data.items"):
     return {"base_url": demo.url, "timeout": 5,
             "auth": {"type": "api_key", "header": "X-API-Key", "key_env": key_env},
             "endpoints": [{"path": path, "records_path": records,
@@ -92,7 +92,7 @@ def test_api_source_connection_test(lgsp, sysadmin, org, monkeypatch):
     create_source(sysadmin, org, "longan_api", lgsp.url, _api(lgsp), name="lgsp")
     assert [s for _t, _p, s in lgsp.requests_to("/api/v1/dan-so")] == [200]  # one request
 
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "khoa-bi-thu-hoi")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_API_KEY", "khoa-bi-thu-hoi")
     with pytest.raises(tk.ValidationError) as raised:
         create_source(sysadmin, org, "longan_api", lgsp.url + "/a", {**_api(lgsp), "timeout": 6},
                       name="lgsp-sai")
@@ -100,7 +100,7 @@ def test_api_source_connection_test(lgsp, sysadmin, org, monkeypatch):
     assert "auth: /api/v1/dan-so: bị từ chối truy cập (HTTP 401)" in message, message
     assert "khoa-bi-thu-hoi" not in message
 
-    monkeypatch.setenv("LONGAN_LGSP_API_KEY", "khoa-kiem-thu")
+    monkeypatch.setenv("LONGAN_HARVEST_LGSP_API_KEY", "khoa-kiem-thu")
     with pytest.raises(tk.ValidationError) as raised:
         create_source(sysadmin, org, "longan_api", lgsp.url + "/x", _api(lgsp, path="/api/v1/x"),
                       name="lgsp-404")

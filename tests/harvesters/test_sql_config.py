@@ -5,13 +5,14 @@ import json
 
 import pytest
 from ckan.plugins import toolkit as tk
+
 from ckanext.longan_opendata.harvesters.base import ConfigError
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import create_source
 
 URL = "postgresql://longan_shared_reader@127.0.0.1:5432/longan_shared"
-GOOD = {"url": URL, "password_env": "LONGAN_SHARED_DB_PW",
+GOOD = {"url": URL, "password_env": "LONGAN_HARVEST_SHARED_DB_PW",
         "tables": [{"schema": "thong_ke", "table": "truong_hoc"}]}
 
 
@@ -29,7 +30,8 @@ def test_a_good_config_passes():
     ({"url": None}, "url", "thiếu URL"),
     ({"url": "postgresql://u:secret@h/db"}, "url", "không được chứa mật khẩu"),
     ({"password_env": None}, "password_env", "thiếu 'password_env' hoặc 'password_file'"),
-    ({"password_env": "CKAN_SQLALCHEMY_URL"}, "password_env", "phải bắt đầu bằng 'LONGAN_'"),
+    ({"password_env": "CKAN_SQLALCHEMY_URL"}, "password_env",
+     "phải bắt đầu bằng 'LONGAN_HARVEST_'"),
     ({"password": "x"}, "password", "không được ghi bí mật"),
     ({"tables": []}, "tables", "danh sách bảng không rỗng"),
     ({"tables": [{"schema": "thong_ke"}]}, "tables[0]", "cần 'table' hoặc 'query_name'"),

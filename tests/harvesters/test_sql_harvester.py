@@ -7,10 +7,12 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckanext.harvest import model as harvest_model
+
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import (
     activity_count,
+    approve_auto_publish,
     create_source,
     datastore_rows,
     run_harvest,
@@ -46,6 +48,7 @@ def test_first_harvest_creates_datasets_with_typed_datastore_tables(
         shared_database, reader_env, sysadmin, org):
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
                            _config(shared_database["reader_url"], reader_env))
+    approve_auto_publish(sysadmin, source)
     results = _datasets(run_harvest(source, LonganSqlHarvester()))
     assert {k: r["state"] for k, r in results.items()} == {
         "thong_ke.dan_so_theo_xa": "COMPLETE", "thong_ke.Sản lượng nông nghiệp": "COMPLETE",
@@ -57,7 +60,7 @@ def test_first_harvest_creates_datasets_with_typed_datastore_tables(
     assert pop["title"] == "Dân số trung bình theo xã"
     assert pop["name"] == "dan-so-trung-binh-theo-xa"
     assert pop["owner_org"] == org["id"]
-    assert pop["private"] is False  # auto_publish defaults to true
+    assert pop["private"] is False  # auto_publish defaults to true (approved above)
     assert pop["license_id"] == "vn-open-data-1.0"
     [resource] = pop["resources"]
     assert resource["format"] == "CSV" and resource["datastore_active"] is True
@@ -206,7 +209,7 @@ def test_secret_is_never_stored_nor_returned(shared_database, reader_env, sysadm
         assert password not in json.dumps(shown)
     # the stored config names the variable, never its value
     stored = harvest_model.HarvestSource.get(source["id"]).config
-    assert "LONGAN_SHARED_DB_PW" in stored and password not in stored
+    assert "LONGAN_HARVEST_SHARED_DB_PW" in stored and password not in stored
     listed = tk.get_action("harvest_source_list")({"user": sysadmin["name"]}, {})
     assert password not in json.dumps(listed)
     for obj in harvest_model.Session.query(harvest_model.HarvestObject).all():

@@ -120,3 +120,25 @@ def test_doctor_sees_real_harvest_consumers(ini):
         for proc in consumers:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize(("value", "ok"), [("true", False), (None, False), ("false", True)])
+def test_doctor_warns_when_any_user_may_create_organisations(value, ok):
+    """Issue 16: with CKAN's default (on) any logged-in user becomes an organisation admin."""
+    cfg = {"__file__": "ckan.ini"}
+    if value is not None:
+        cfg["ckan.auth.user_create_organizations"] = value
+    (finding,) = doctor.check_security(cfg)
+    assert finding.ok is ok
+    if not ok:
+        assert "chỉ quản trị hệ thống được tạo tổ chức" in finding.vi
+        assert "only sysadmins should create organisations" in finding.en
+        assert finding.fix == (
+            'ckan config-tool ckan.ini "ckan.auth.user_create_organizations=false"')
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_test_config_lets_only_sysadmins_create_organisations():
+    (finding,) = [f for f in doctor.run_checks(tk.config, doctor.SERVICE_CHECKS)
+                  if f.part == "security"]
+    assert finding.ok, finding.en

@@ -55,16 +55,16 @@ def seed_shared_db(rows: int, db_url: str | None, secrets_file: str | None):
 def lgsp_demo(port: int):
     """Serve the LGSP-like demo REST service on 127.0.0.1 (token auth, pagination).
 
-    Credentials from LONGAN_LGSP_API_KEY, LONGAN_LGSP_CLIENT_ID and LONGAN_LGSP_CLIENT_SECRET
-    (demo defaults otherwise).
+    Credentials from LONGAN_HARVEST_LGSP_API_KEY, LONGAN_LGSP_CLIENT_ID and
+    LONGAN_HARVEST_LGSP_CLIENT_SECRET (demo defaults otherwise).
     """
     import os
 
     from ckanext.longan_opendata.demo import lgsp as service
 
-    service.serve(port, os.environ.get("LONGAN_LGSP_API_KEY", "khoa-demo-lgsp"),
+    service.serve(port, os.environ.get("LONGAN_HARVEST_LGSP_API_KEY", "khoa-demo-lgsp"),
                   os.environ.get("LONGAN_LGSP_CLIENT_ID", "cong-du-lieu-mo"),
-                  os.environ.get("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-demo"), click.echo)
+                  os.environ.get("LONGAN_HARVEST_LGSP_CLIENT_SECRET", "bi-mat-demo"), click.echo)
 
 
 DEMO_ORG = ("cuc-thong-ke", "Cục Thống kê tỉnh Long An")
@@ -73,7 +73,7 @@ DEMO_ORG = ("cuc-thong-ke", "Cục Thống kê tỉnh Long An")
 def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, dict]]:
     """(name, type, url, config) of the two demo harvest sources."""
     sql_config = {
-        "url": shared_url, "password_env": shared_db.READER_PW_KEY,
+        "url": shared_url, "password_env": shared_db.READER_PW_ENV,
         "defaults": {"license_id": "vn-open-data-1.0", "frequency": "annual",
                      "source_system": "CSDL dùng chung tỉnh Long An (minh họa)",
                      "spatial_units": ["old-80"], "contains_personal_data": "no"},
@@ -100,7 +100,8 @@ def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, di
     api_config = {
         "base_url": lgsp_url,
         "auth": {"type": "oauth2", "token_url": "/oauth/token",
-                 "client_id": "cong-du-lieu-mo", "client_secret_env": "LONGAN_LGSP_CLIENT_SECRET"},
+                 "client_id": "cong-du-lieu-mo",
+                 "client_secret_env": "LONGAN_HARVEST_LGSP_CLIENT_SECRET"},
         "timeout": 15, "retries": 4, "backoff": 0.5, "rate_limit": 20,
         "defaults": {"license_id": "vn-open-data-1.0", "frequency": "monthly",
                      "source_system": "LGSP tỉnh Long An (minh họa)",
@@ -129,8 +130,8 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
 
     Needs `ckan longan seed-shared-db` first. The LGSP demo service should run (`ckan longan
     lgsp-demo`); when it does not, one is started in this process for the harvest. The
-    harvest consumers need the same secrets in their environment (LONGAN_SHARED_DB_PW,
-    LONGAN_LGSP_CLIENT_SECRET). Idempotent: existing sources are re-harvested.
+    harvest consumers need the same secrets in their environment (LONGAN_HARVEST_SHARED_DB_PW,
+    LONGAN_HARVEST_LGSP_CLIENT_SECRET). Idempotent: existing sources are re-harvested.
     """
     import json
     import os
@@ -139,9 +140,12 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
     from ckanext.harvest import model as harvest_model
     from ckanext.harvest import queue
 
-    for key, value in shared_db.read_secrets(secrets_file).items():
+    secrets = shared_db.read_secrets(secrets_file)
+    for key, value in secrets.items():
         os.environ.setdefault(key, value)
-    os.environ.setdefault("LONGAN_LGSP_CLIENT_SECRET", "bi-mat-demo")
+    if shared_db.READER_PW_KEY in secrets:
+        os.environ.setdefault(shared_db.READER_PW_ENV, secrets[shared_db.READER_PW_KEY])
+    os.environ.setdefault("LONGAN_HARVEST_LGSP_CLIENT_SECRET", "bi-mat-demo")
     server = None
     try:
         requests.get(lgsp_url.rstrip("/") + "/health", timeout=3).raise_for_status()
@@ -151,7 +155,8 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
         from ckanext.longan_opendata.demo.lgsp import LgspDemo
 
         port = urlparse(lgsp_url).port or 8765
-        server = LgspDemo(port=port, client_secret=os.environ["LONGAN_LGSP_CLIENT_SECRET"]).start()
+        server = LgspDemo(port=port,
+                          client_secret=os.environ["LONGAN_HARVEST_LGSP_CLIENT_SECRET"]).start()
         click.echo(f"LGSP demo tạm thời / temporary LGSP demo on {server.url}")
     context = {"user": user}
     try:
@@ -172,6 +177,9 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
                     dict(context), {**data, "id": source["id"]})
             except tk.ObjectNotFound:
                 source = tk.get_action("harvest_source_create")(dict(context), data)
+            # the demo's sources are trusted: the sysadmin approves their auto_publish (issue 16)
+            tk.get_action("longan_harvest_source_approve_auto_publish")(
+                dict(context), {"id": source["id"]})
             harvester = next(h for h in _harvesters() if h.info()["name"] == kind)
             job = harvest_model.HarvestJob(source=harvest_model.HarvestSource.get(source["id"]))
             job.status = "Running"

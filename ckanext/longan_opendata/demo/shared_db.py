@@ -34,6 +34,10 @@ DEFAULT_ROWS = 10_000
 SCHEMAS = ("thong_ke", "dich_vu_cong")
 OWNER_PW_KEY = "LONGAN_SHARED_OWNER_PASSWORD"
 READER_PW_KEY = "LONGAN_SHARED_DB_PW"
+# the environment variable the demo harvest source names for the reader's password: harvest
+# secrets live under their own prefix (ckanext.longan_opendata.harvest.secret_env_prefix), so
+# that a source cannot name the portal's own secrets such as OWNER_PW_KEY (issue 16)
+READER_PW_ENV = "LONGAN_HARVEST_SHARED_DB_PW"
 
 # (district code, district, [communes]) — Long An before 1 July 2025; commune codes illustrative
 DISTRICTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

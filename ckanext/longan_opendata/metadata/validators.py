@@ -150,7 +150,10 @@ def _table_schema_problems(schema: Any) -> list[str]:
             continue
         names.append(field["name"])
         kind = field.get("type", "string")
-        if kind not in TABLE_SCHEMA_TYPES:
+        if not isinstance(kind, str):
+            problems.append(tk._("Field \"{name}\": \"type\" must be text").format(
+                name=field["name"]))
+        elif kind not in TABLE_SCHEMA_TYPES:
             problems.append(tk._("Field \"{name}\" has an unknown type \"{type}\"").format(
                 name=field["name"], type=kind))
     duplicates = sorted({name for name in names if names.count(name) > 1})
@@ -158,7 +161,11 @@ def _table_schema_problems(schema: Any) -> list[str]:
         problems.append(tk._("Field names must be unique: {names}").format(
             names=", ".join(duplicates)))
     keys = schema.get("primaryKey", [])
-    for key in [keys] if isinstance(keys, str) else keys:
+    keys = [keys] if isinstance(keys, str) else keys
+    if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+        problems.append(tk._("\"primaryKey\" must be a field name or a list of field names"))
+        keys = []
+    for key in keys:
         if key not in names:
             problems.append(tk._("The primary key \"{name}\" is not a field").format(name=key))
     return problems

@@ -264,9 +264,32 @@ def check_harvest_consumers(cfg: Config) -> Iterator[Finding]:
     yield Finding("harvest", True, "Tiến trình thu thập đang chạy", "Harvest consumers are running")
 
 
+def check_security(cfg: Config) -> Iterator[Finding]:
+    """Settings that open the portal to its own users (issue 16).
+
+    ``ckan.auth.user_create_organizations`` (CKAN's default: on) lets any logged-in user create an
+    organisation and become its admin, and so act as an agency: organisations are created by
+    sysadmins only on this portal.
+    """
+    value = str(cfg.get("ckan.auth.user_create_organizations", True)).strip().lower()
+    if value not in ("false", "0", "no", "off"):
+        yield Finding(
+            "security", False,
+            "ckan.auth.user_create_organizations đang bật: mọi người dùng đã đăng nhập đều tạo "
+            "được tổ chức và trở thành quản trị của nó; chỉ quản trị hệ thống được tạo tổ chức",
+            "ckan.auth.user_create_organizations is on: any logged-in user can create an "
+            "organisation and become its admin; only sysadmins should create organisations",
+            f"ckan config-tool {_ini(cfg)} \"ckan.auth.user_create_organizations=false\"",
+        )
+        return
+    yield Finding("security", True, "Chỉ quản trị hệ thống được tạo tổ chức",
+                  "Only sysadmins can create organisations")
+
+
 Check = Callable[[Config], Iterator[Finding]]
 SERVICE_CHECKS: tuple[Check, ...] = (
     check_database, check_datastore, check_solr, check_redis, check_harvest_consumers,
+    check_security,
 )
 CKAN_CHECKS: tuple[Check, ...] = (check_migrations, check_plugins)
 

@@ -25,6 +25,7 @@ from ckanext.longan_opendata.metadata.search import (
     FACET_UNITS_OLD,
 )
 from ckanext.longan_opendata.portal import usage
+from ckanext.longan_opendata.security import params as checks
 
 __all__ = ["get_actions"]
 
@@ -228,8 +229,8 @@ def longan_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ``generated_at`` (ISO 8601, UTC).
     :rtype: dict
     """
+    fresh = checks.boolean(data_dict, "fresh")
     tk.check_access("longan_stats", context, data_dict)
-    fresh = tk.asbool(data_dict.get("fresh", False))
     if fresh:
         tk.check_access("longan_stats_refresh", context, data_dict)
     ttl = tk.config.get(CACHE_OPTION)

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata.portal import helpers as portal_helpers
 from ckanext.longan_opendata.portal import usage
+from ckanext.longan_opendata.security import csrf, request_checks
 
 __all__ = ["portal"]
 
@@ -73,7 +74,7 @@ def unit_page(code: str) -> str:
 
 def download(resource_id: str) -> Response:
     """Count a download of an external resource and send the visitor to its address."""
-    resource = model.Resource.get(resource_id)
+    resource = model.Resource.get(resource_id) if "\x00" not in resource_id else None
     package = resource.package if resource else None
     if (not resource or resource.state != "active" or not package
             or package.state != "active" or package.private or not resource.url):
@@ -102,6 +103,11 @@ def datatables_images(path: str) -> Response:
     return send_from_directory(folder, path, max_age=86400)
 
 
+def _usable(value: object) -> str:
+    """An id from the URL as a lookup key: "" for anything PostgreSQL would refuse (NUL)."""
+    return value if isinstance(value, str) and "\x00" not in value else ""
+
+
 def _count(response: Response) -> Response:
     """After each request: count dataset pages and downloads served without error."""
     endpoint = request.endpoint
@@ -111,11 +117,11 @@ def _count(response: Response) -> Response:
         return response
     args = request.view_args or {}
     if endpoint in _VIEW_ENDPOINTS:
-        package = model.Package.get(args.get("id", ""))
+        package = model.Package.get(_usable(args.get("id")))
         if package and package.state == "active" and not package.private:
             usage.record(usage.VIEW, package.id, package.id)
     else:
-        resource = model.Resource.get(args.get("resource_id", ""))
+        resource = model.Resource.get(_usable(args.get("resource_id")))
         if resource and resource.package and not resource.package.private:
             usage.record(usage.DOWNLOAD, resource.id, resource.package_id)
     return response
@@ -129,3 +135,5 @@ portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
 portal.after_app_request(_count)
+portal.before_app_request(request_checks.refuse_nul)  # every request, pages and API
+portal.before_request(csrf.protect)  # no POST view yet; any future form is protected

@@ -13,10 +13,13 @@ from typing import Any
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search.common import SearchError
+from ckan.plugins import plugin_loaded
 from ckan.types import Action, Context, DataDict
 
 from ckanext.longan_opendata import workflow as wf
 from ckanext.longan_opendata.metadata import review as validation
+from ckanext.longan_opendata.security import params as checks
 from ckanext.longan_opendata.workflow import auth as workflow_auth
 
 __all__ = ["get_actions", "get_auth_functions", "get_validators"]
@@ -32,8 +35,12 @@ def get_actions() -> dict[str, Callable[..., Any]]:
         "longan_workflow_publish_due": longan_workflow_publish_due,
         "package_create": package_create,
         "package_update": package_update,
+        "package_patch": package_patch,
+        "package_owner_org_update": package_owner_org_update,
         "bulk_update_public": bulk_update_public,
         "bulk_update_private": bulk_update_private,
+        "bulk_update_delete": bulk_update_delete,
+        "dataset_purge": dataset_purge,
     }
 
 
@@ -54,7 +61,7 @@ def _state_validator(value: Any) -> Any:
 # transitions -------------------------------------------------------------------------------------
 
 def _reason(data_dict: DataDict, required: bool) -> str:
-    reason = (data_dict.get("reason") or "").strip()
+    reason = checks.optional_text(data_dict, "reason").strip()
     if required and not reason:
         raise tk.ValidationError({"reason": [tk._("Please give a reason")]})
     return reason
@@ -64,7 +71,7 @@ def _transition(
     name: str, context: Context, data_dict: DataDict, *, target: str | None = None,
     comment: str = "", extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    pkg = wf.get_package(data_dict.get("id"))
+    pkg = wf.get_package(checks.text(data_dict, "id"))
     tk.check_access(f"longan_workflow_{name}", context, data_dict)
     sources, default_target = wf.TRANSITIONS[name]
     current = wf.state_of_package(pkg)
@@ -101,7 +108,8 @@ def longan_workflow_submit(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: the dataset (as ``package_show``) with ``workflow_transition``
     :rtype: dictionary
     """
-    pkg = wf.get_package(data_dict.get("id"))
+    pkg = wf.get_package(checks.text(data_dict, "id"))
+    comment = checks.optional_text(data_dict, "comment").strip()
     tk.check_access("longan_workflow_submit", context, data_dict)
     current = tk.get_action("package_show")(
         {"user": context.get("user"), "ignore_auth": True}, {"id": pkg.id})
@@ -109,8 +117,7 @@ def longan_workflow_submit(context: Context, data_dict: DataDict) -> dict[str, A
         raise tk.ValidationError({"contains_personal_data": [
             tk._("A dataset containing personal data cannot be published")]})
     validation.validate_for_review(context, current)
-    return _transition("submit", context, data_dict,
-                       comment=(data_dict.get("comment") or "").strip())
+    return _transition("submit", context, data_dict, comment=comment)
 
 
 def longan_workflow_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -129,22 +136,24 @@ def longan_workflow_approve(context: Context, data_dict: DataDict) -> dict[str, 
     :returns: the dataset (as ``package_show``) with ``workflow_transition``
     :rtype: dictionary
     """
-    publish_date = _publish_date(data_dict.get("publish_date"))
+    checks.text(data_dict, "id")
+    comment = checks.optional_text(data_dict, "comment").strip()
+    publish_date = _publish_date(data_dict)
     scheduled = publish_date is not None and publish_date > wf.today()
     return _transition(
         "approve", context, data_dict, target=wf.APPROVED if scheduled else wf.PUBLISHED,
-        comment=(data_dict.get("comment") or "").strip(),
+        comment=comment,
         extra={"publish_date": publish_date.isoformat()} if scheduled else None)
 
 
-def _publish_date(value: Any) -> datetime.date | None:
+def _publish_date(data_dict: DataDict, field: str = "publish_date") -> datetime.date | None:
+    value = checks.optional_text(data_dict, field)
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(str(value))
+        return datetime.date.fromisoformat(value)
     except ValueError:
-        raise tk.ValidationError(
-            {"publish_date": [tk._("Date format must be YYYY-MM-DD")]}) from None
+        raise tk.ValidationError({field: [tk._("Date format must be YYYY-MM-DD")]}) from None
 
 
 def longan_workflow_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -158,6 +167,7 @@ def longan_workflow_reject(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: the dataset (as ``package_show``) with ``workflow_transition``
     :rtype: dictionary
     """
+    checks.text(data_dict, "id")
     return _transition("reject", context, data_dict, comment=_reason(data_dict, True))
 
 
@@ -172,6 +182,7 @@ def longan_workflow_withdraw(context: Context, data_dict: DataDict) -> dict[str,
     :returns: the dataset (as ``package_show``) with ``workflow_transition``
     :rtype: dictionary
     """
+    checks.text(data_dict, "id")
     return _transition("withdraw", context, data_dict, comment=_reason(data_dict, True))
 
 
@@ -182,7 +193,8 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
 
     :param owner_org: only this agency (id or name) (optional)
     :type owner_org: string
-    :param q: a search query, as for ``package_search`` (optional)
+    :param q: a search query, as for ``package_search``, without Solr local parameters
+        (``{!…}``) (optional)
     :type q: string
     :param state: ``pending_review`` (default) or ``approved`` (waiting for their publish date)
     :type state: string
@@ -193,8 +205,12 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
     :returns: ``{"count": …, "results": [dataset, …]}``
     :rtype: dictionary
     """
+    wanted = checks.optional_text(data_dict, "owner_org")
+    query = checks.solr_query(data_dict, "q")
+    state = checks.optional_text(data_dict, "state") or wf.PENDING
+    rows = min(checks.integer(data_dict, "rows", 20), 1000)
+    start = checks.integer(data_dict, "start", 0)
     tk.check_access("longan_review_queue", context, data_dict)
-    state = data_dict.get("state") or wf.PENDING
     if state not in (wf.PENDING, wf.APPROVED):
         raise tk.ValidationError({"state": [tk._("Unknown workflow state: %s") % state]})
     user = context.get("user")
@@ -203,7 +219,6 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
     else:
         orgs = [o["id"] for o in tk.get_action("organization_list_for_user")(
             {"user": user}, {"permission": "admin"})]
-    wanted = data_dict.get("owner_org")
     if wanted:
         org = model.Group.get(wanted)
         if org is None or (orgs is not None and org.id not in orgs):
@@ -215,14 +230,13 @@ def longan_review_queue(context: Context, data_dict: DataDict) -> dict[str, Any]
     if orgs is not None:
         fq += " +owner_org:(" + " OR ".join(f'"{o}"' for o in orgs) + ")"
     try:
-        rows = min(int(data_dict.get("rows", 20)), 1000)
-        start = int(data_dict.get("start", 0))
-    except (TypeError, ValueError):
-        raise tk.ValidationError({"rows": [tk._("Invalid integer")]}) from None
-    result = tk.get_action("package_search")(
-        {"user": user}, {"q": data_dict.get("q") or "*:*", "fq": fq, "rows": rows,
-                         "start": start, "include_private": True,
-                         "sort": "metadata_modified asc"})
+        result = tk.get_action("package_search")(
+            {"user": user}, {"q": query or "*:*", "fq": fq, "rows": rows,
+                             "start": start, "include_private": True,
+                             "sort": "metadata_modified asc"})
+    except SearchError:  # Solr could not parse the query (a lone quote, "a:b:c"…)
+        checks.refuse("q", tk._("The parameter “%(field)s” is not a valid search query: "
+                                "check its quotes, brackets and colons") % {"field": "q"})
     return {"count": result["count"], "results": result["results"]}
 
 
@@ -236,7 +250,7 @@ def longan_workflow_publish_due(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("longan_workflow_publish_due", context, data_dict)
-    day = _publish_date(data_dict.get("date")) or wf.today()
+    day = _publish_date(data_dict, "date") or wf.today()
     query = model.Session.query(model.Package).filter(
         model.Package.extras["workflow_state"].astext == wf.APPROVED,
         model.Package.state == "active")
@@ -267,8 +281,8 @@ def _refuse_state_change(data_dict: DataDict, state: str) -> None:
         raise tk.ValidationError({"workflow_state": [tk._(
             "The workflow state changes only through the review actions "
             "(longan_workflow_submit, _approve, _reject, _withdraw)")]})
-    private = data_dict.get("private")
-    if private not in (None, "") and tk.asbool(private) != (not wf.is_public_state(state)):
+    private = checks.boolean(data_dict, "private", default=None)
+    if private is not None and private != (not wf.is_public_state(state)):
         raise tk.ValidationError({"private": [tk._(
                 "A dataset becomes public only when a reviewer approves it")]})
 
@@ -278,6 +292,30 @@ def _set_state(data_dict: DataDict, state: str) -> None:
     data_dict["private"] = not wf.is_public_state(state)
     data_dict.pop("workflow_history", None)
     data_dict.pop("workflow_transition", None)
+
+
+def _dataset_ref(data_dict: DataDict) -> str:
+    """The ``id`` (or else ``name``) a dataset action names, checked to be text without NUL."""
+    return checks.optional_text(data_dict, "id") or checks.optional_text(data_dict, "name")
+
+
+def _refuse_org_change(context: Context, pkg: model.Package, requested: Any) -> None:
+    """Issue 16: a dataset changes agency only while it is a ``draft`` (its editor may move it
+    to an agency where they may create datasets; CKAN's ``owner_org`` validator checks that);
+    once submitted, only a sysadmin may move it, so that nobody carries a colleague's dataset
+    into an organisation where they are the reviewer."""
+    if requested in (None, ""):
+        target = None
+    else:
+        name = checks.optional_text({"owner_org": requested}, "owner_org")
+        org = model.Group.get(name)
+        target = org.id if org is not None else name
+    if target == pkg.owner_org or wf.state_of_package(pkg) == wf.DRAFT \
+            or authz.is_sysadmin(context.get("user")):
+        return
+    checks.refuse("owner_org", tk._(
+        "The agency (“owner_org”) of a dataset can change only while it is a draft; once it has "
+        "been submitted only a system administrator may move it"))
 
 
 @tk.chained_action
@@ -302,11 +340,15 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
 def package_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Keep the workflow state and the private flag out of reach of ordinary updates; an edit of a
     ``rejected`` or ``withdrawn`` dataset brings it back to ``draft``. Who may edit a
-    ``published`` dataset is decided by the ``package_update`` auth function."""
-    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    ``published`` dataset is decided by the ``package_update`` auth function. The agency
+    (``owner_org``) changes only on a draft, or by a sysadmin."""
+    ref = _dataset_ref(data_dict)
+    pkg = model.Package.get(ref) if ref else None
     if pkg is None:
         return up_func(context, data_dict)
     current = wf.state_of_package(pkg)
+    if "owner_org" in data_dict:
+        _refuse_org_change(context, pkg, data_dict["owner_org"])
     trusted = _trusted_state(context)
     if trusted is None:
         _refuse_state_change(data_dict, current)
@@ -324,11 +366,45 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
 
 
 @tk.chained_action
+def package_patch(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Check the types of ``id`` and ``private`` before CKAN looks the dataset up (a NUL byte
+    or a list would reach PostgreSQL); the rules are :func:`package_update`'s."""
+    _dataset_ref(data_dict)
+    checks.boolean(data_dict, "private", default=None)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_owner_org_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's own way to move a dataset (sysadmins only through the API; called by
+    ``package_create``/``package_update`` after they saved the new ``owner_org``, when nothing
+    moves any more): a submitted dataset moves only for a sysadmin. A direct call reindexes the
+    dataset, whose search document (owner, permission labels) CKAN would leave stale."""
+    ref = checks.text(data_dict, "id")
+    org = checks.optional_text(data_dict, "organization_id")
+    pkg = model.Package.get(ref)
+    before = pkg.owner_org if pkg is not None else None
+    if pkg is not None:
+        _refuse_org_change(context, pkg, org)
+    result = up_func(context, data_dict)
+    if pkg is not None and pkg.owner_org != before and not context.get("defer_commit"):
+        from ckan.lib import search
+
+        search.rebuild(pkg.id)
+    return result
+
+
+def _bulk_datasets(data_dict: DataDict) -> list[model.Package]:
+    checks.optional_text(data_dict, "org_id")
+    ids = checks.text_list(data_dict, "datasets")
+    return [pkg for pkg in (model.Package.get(id_) for id_ in ids) if pkg is not None]
+
+
+@tk.chained_action
 def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Refused for datasets that are not ``published``: they become public only by approval."""
-    for id_ in data_dict.get("datasets") or []:
-        pkg = model.Package.get(id_)
-        if pkg is not None and not wf.is_public_state(wf.state_of_package(pkg)):
+    for pkg in _bulk_datasets(data_dict):
+        if not wf.is_public_state(wf.state_of_package(pkg)):
             raise tk.ValidationError({"datasets": [tk._(
                 "A dataset becomes public only when a reviewer approves it")]})
     return up_func(context, data_dict)
@@ -337,9 +413,36 @@ def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -
 @tk.chained_action
 def bulk_update_private(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Refused for ``published`` datasets: use ``longan_workflow_withdraw`` (with a reason)."""
-    for id_ in data_dict.get("datasets") or []:
-        pkg = model.Package.get(id_)
-        if pkg is not None and wf.is_public_state(wf.state_of_package(pkg)):
+    for pkg in _bulk_datasets(data_dict):
+        if wf.is_public_state(wf.state_of_package(pkg)):
             raise tk.ValidationError({"datasets": [tk._(
                 "Withdraw a published dataset with a reason instead")]})
     return up_func(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_delete(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Only the types of ``org_id`` and ``datasets`` are checked (a list of ids or names)."""
+    _bulk_datasets(data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Purge the dataset's activities with it (issue 16): each ``new``/``changed package``
+    activity holds a full copy of the dataset, and the workflow transitions its title, which
+    CKAN would otherwise keep after the purge."""
+    pkg = model.Package.get(checks.text(data_dict, "id"))
+    package_id = pkg.id if pkg is not None else None
+    result = up_func(context, data_dict)
+    if package_id and plugin_loaded("activity"):
+        from ckanext.activity.model.activity import Activity, ActivityDetail
+
+        ids = model.Session.query(Activity.id).filter(Activity.object_id == package_id)
+        model.Session.query(ActivityDetail).filter(
+            ActivityDetail.activity_id.in_(ids.scalar_subquery())
+        ).delete(synchronize_session=False)
+        model.Session.query(Activity).filter(Activity.object_id == package_id).delete(
+            synchronize_session=False)
+        model.Session.commit()
+    return result

@@ -83,7 +83,10 @@ def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDic
     """A published dataset's content is edited only by its agency's reviewers: a steward asks a
     reviewer to withdraw it, edits it (back to draft) and submits it again. Also guards
     package_patch, package_delete and the resource actions, which all ask package_update."""
-    pkg = model.Package.get((data_dict or {}).get("id") or (data_dict or {}).get("name") or "")
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name") or ""
+    if not isinstance(ref, str) or "\x00" in ref:  # PostgreSQL would refuse it with an error
+        return _deny(tk._("Dataset not found"))
+    pkg = model.Package.get(ref)
     if pkg is not None and wf.state_of_package(pkg) in (wf.PUBLISHED, wf.APPROVED) \
             and not wf.is_reviewer(context.get("user"), pkg.owner_org):
         return _deny(tk._("This dataset is published: only a reviewer of the agency may edit it. "

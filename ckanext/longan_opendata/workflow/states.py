@@ -86,7 +86,10 @@ def state_of_dict(pkg_dict: dict[str, Any]) -> str:
 
 
 def get_package(id_or_name: str | None) -> model.Package:
-    pkg = model.Package.get(id_or_name) if id_or_name else None
+    """The active dataset of that id or name; ObjectNotFound otherwise (also for a value that
+    is not text or holds a NUL byte, which PostgreSQL would refuse with an error)."""
+    usable = isinstance(id_or_name, str) and id_or_name and "\x00" not in id_or_name
+    pkg = model.Package.get(id_or_name) if usable else None
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return pkg

@@ -7,10 +7,13 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.longan_opendata import workflow as wf
+from ckanext.longan_opendata.security import csrf
 
 __all__ = ["get_blueprints"]
 
 workflow = Blueprint("longan_workflow", __name__)
+# the transition forms check CSRF themselves: CKAN's exemptions stick (issue 16)
+workflow.before_request(csrf.protect)
 
 #: the form field each transition takes from the reason/comment textarea
 _TEXT_FIELD = {"submit": "comment", "approve": "comment", "reject": "reason",
@@ -54,6 +57,8 @@ def transition(id: str, transition: str):
     """GET: the confirmation form (a reason is required to reject or withdraw). POST: do it."""
     if transition not in wf.TRANSITIONS:
         return tk.abort(404, tk._("Not found"))
+    if "\x00" in id:  # PostgreSQL refuses NUL bytes with an error
+        return tk.abort(404, tk._("Dataset not found"))
     context = _context()
     try:
         pkg = tk.get_action("package_show")(dict(context), {"id": id})
@@ -98,6 +103,9 @@ def queue():
         result = tk.get_action("longan_review_queue")(dict(context), params)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only reviewers have a review queue"))
+    except tk.ValidationError as error:  # a parameter of the wrong kind (issue 16)
+        return tk.abort(400, "; ".join(
+            message for messages in error.error_dict.values() for message in messages))
     items = [{"pkg": pkg, "changes": wf.changes_since_published(pkg),
               "history": pkg.get("workflow_history") or []}
              for pkg in (tk.get_action("package_show")(dict(context), {"id": d["id"]})
