@@ -1,4 +1,4 @@
-"""Who may create, edit and run harvest sources (issue 16).
+"""Who may create, edit and run harvest sources.
 
 A harvest source reads a named secret and connects to a host from the portal's servers, so saving
 or running one is not an organisation admin's right as for a dataset: only sysadmins, and the users

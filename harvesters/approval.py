@@ -1,4 +1,4 @@
-"""Reviewer approval of a harvest source's ``auto_publish`` (issue 16, item 3).
+"""Reviewer approval of a harvest source's ``auto_publish``.
 
 ``auto_publish: true`` (the default) in a source's config asks for its harvested datasets to be
 published without a per-dataset review. It takes effect only once a reviewer (admin) of the

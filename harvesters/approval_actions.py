@@ -1,4 +1,4 @@
-"""Approval of a harvest source's ``auto_publish`` by a reviewer (issue 16, item 3).
+"""Approval of a harvest source's ``auto_publish`` by a reviewer.
 
 See :mod:`ckanext.longan_opendata.harvesters.approval` for what an approval covers and when it is
 void.

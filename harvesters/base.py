@@ -60,7 +60,7 @@ def err(key: str, vi: str, en: str) -> ConfigError:
 
 
 def slugify(text: str) -> str:
-    """'Dân số theo xã' → 'dan-so-theo-xa' (the portal's slugs, issue 3)."""
+    """'Dân số theo xã' → 'dan-so-theo-xa' (the portal's slugs)."""
     from ckanext.longan_opendata.metadata.slug import slugify as portal_slugify
 
     return portal_slugify(text) or "bo-du-lieu"
@@ -126,9 +126,9 @@ def check_connection_enabled() -> bool:
 
 def dataset_private(config: dict[str, Any], source_id: str | None = None) -> bool:
     """Whether a harvested dataset is private (``pending_review``): unless the source asks for
-    ``auto_publish`` (default true) AND a reviewer approved these source settings (issue 16,
-    :mod:`ckanext.longan_opendata.harvesters.approval`); without ``source_id``, always private."""
-    from ckanext.longan_opendata.harvesters import approval as harvest_approval
+    ``auto_publish`` (default true) AND a reviewer approved these source settings
+    (:mod:`.approval`); without ``source_id``, always private."""
+    from . import approval as harvest_approval
 
     return not harvest_approval.auto_publish_in_effect(source_id, config)
 
@@ -530,7 +530,7 @@ class LonganHarvester(HarvesterBase):
     def _save_dataset(self, obj: HarvestObject, config: dict[str, Any], meta: dict[str, Any],
                       resource: dict[str, Any], package_id: str | None) -> dict[str, Any]:
         """Create or update the dataset of ``obj`` with its single DataStore resource."""
-        # the publish workflow (issue 5) decides visibility: published or pending_review
+        # the publish workflow decides visibility: published or pending_review
         context = {**self._context(),
                    **workflow.harvest_context(not dataset_private(config, obj.harvest_source_id))}
         data = dict(meta)

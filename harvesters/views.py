@@ -1,4 +1,4 @@
-"""The approval of a harvest source's ``auto_publish`` from its page (issue 16)."""
+"""The approval of a harvest source's ``auto_publish`` from its page."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""Harvest metadata follows the visibility of its source and of its dataset (issue 16, item 5).
+"""Harvest metadata follows the visibility of its source and of its dataset.
 
 ckanext-harvest lets anyone read a harvest object (its content: a dataset's titles and columns,
 even while the dataset waits for review), lists every source's full config to anonymous callers

@@ -54,7 +54,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ISignal)
     p.implements(IXloader, inherit=True)
 
-    # IXloader: xloader fetches a resource's URL from the server; no internal address (issue 16)
+    # IXloader: xloader fetches a resource's URL from the server; no internal address
     def can_upload(self, resource_id: str) -> bool:
         return netguard.resource_url_allowed(resource_id)
 

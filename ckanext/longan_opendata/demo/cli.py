@@ -177,7 +177,7 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
                     dict(context), {**data, "id": source["id"]})
             except tk.ObjectNotFound:
                 source = tk.get_action("harvest_source_create")(dict(context), data)
-            # the demo's sources are trusted: the sysadmin approves their auto_publish (issue 16)
+            # the demo's sources are trusted: the sysadmin approves their auto_publish
             tk.get_action("longan_harvest_source_approve_auto_publish")(
                 dict(context), {"id": source["id"]})
             harvester = next(h for h in _harvesters() if h.info()["name"] == kind)

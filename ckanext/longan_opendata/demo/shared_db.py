@@ -36,7 +36,7 @@ OWNER_PW_KEY = "LONGAN_SHARED_OWNER_PASSWORD"
 READER_PW_KEY = "LONGAN_SHARED_DB_PW"
 # the environment variable the demo harvest source names for the reader's password: harvest
 # secrets live under their own prefix (ckanext.longan_opendata.harvest.secret_env_prefix), so
-# that a source cannot name the portal's own secrets such as OWNER_PW_KEY (issue 16)
+# that a source cannot name the portal's own secrets such as OWNER_PW_KEY
 READER_PW_ENV = "LONGAN_HARVEST_SHARED_DB_PW"
 
 # (district code, district, [communes]) — Long An before 1 July 2025; commune codes illustrative

@@ -86,7 +86,7 @@ def longan_license_summary(license_: dict[str, Any]) -> str:
 
 
 def longan_auto_publish_status(source_id: str) -> dict[str, Any] | None:
-    """The ``auto_publish`` approval of a harvest source for its page (issue 16), with
+    """The ``auto_publish`` approval of a harvest source for its page, with
     ``can_approve`` for the current user; None when the user may not read it."""
     try:
         status = tk.get_action("longan_harvest_source_approval_show")({}, {"id": source_id})

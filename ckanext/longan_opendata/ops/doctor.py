@@ -265,7 +265,7 @@ def check_harvest_consumers(cfg: Config) -> Iterator[Finding]:
 
 
 def check_security(cfg: Config) -> Iterator[Finding]:
-    """Settings that open the portal to its own users (issue 16).
+    """Settings that open the portal to its own users.
 
     ``ckan.auth.user_create_organizations`` (CKAN's default: on) lets any logged-in user create an
     organisation and become its admin, and so act as an agency: organisations are created by

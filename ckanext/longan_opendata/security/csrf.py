@@ -1,4 +1,4 @@
-"""CSRF protection of the portal's own forms that does not depend on CKAN's exemptions (issue 16).
+"""CSRF protection of the portal's own forms that does not depend on CKAN's exemptions.
 
 CKAN 2.12 (``ckan.config.middleware.flask_app.ckan_before_request``) calls
 ``csrf.exempt(view)`` on the process-wide Flask-WTF ``CSRFProtect`` object for every request it

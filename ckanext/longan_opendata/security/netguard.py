@@ -1,4 +1,4 @@
-"""Which addresses the portal's servers may connect to on behalf of a user (issue 16, SSRF).
+"""Which addresses the portal's servers may connect to on behalf of a user (SSRF).
 
 A harvest source or a resource URL fetched by the server must not reach the portal's own services
 (Solr, PostgreSQL, Redis on 127.0.0.1) nor the province's internal network: loopback, link-local,

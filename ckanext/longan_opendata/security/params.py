@@ -1,4 +1,4 @@
-"""Type checks of action parameters, made before any work (issue 16).
+"""Type checks of action parameters, made before any work.
 
 The API accepts JSON, so a parameter documented as a string may arrive as a number, a list or an
 object, and a string may hold a NUL byte that PostgreSQL refuses with an error. Each check raises

@@ -1,4 +1,4 @@
-"""Checks of every incoming request, before any view or action runs (issue 16).
+"""Checks of every incoming request, before any view or action runs.
 
 PostgreSQL refuses text holding a NUL byte with an error, and CKAN looks ids and names up
 before it validates them: ``/dataset/x%00``, ``package_show {"id": "x\\u0000"}``,

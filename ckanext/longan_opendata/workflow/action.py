@@ -429,7 +429,7 @@ def bulk_update_delete(up_func: Action, context: Context, data_dict: DataDict) -
 
 @tk.chained_action
 def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    """Purge the dataset's activities with it (issue 16): each ``new``/``changed package``
+    """Purge the dataset's activities with it: each ``new``/``changed package``
     activity holds a full copy of the dataset, and the workflow transitions its title, which
     CKAN would otherwise keep after the purge."""
     pkg = model.Package.get(checks.text(data_dict, "id"))

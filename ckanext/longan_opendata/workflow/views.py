@@ -12,7 +12,7 @@ from ckanext.longan_opendata.security import csrf
 __all__ = ["get_blueprints"]
 
 workflow = Blueprint("longan_workflow", __name__)
-# the transition forms check CSRF themselves: CKAN's exemptions stick (issue 16)
+# the transition forms check CSRF themselves: CKAN's exemptions stick
 workflow.before_request(csrf.protect)
 
 #: the form field each transition takes from the reason/comment textarea
@@ -103,7 +103,7 @@ def queue():
         result = tk.get_action("longan_review_queue")(dict(context), params)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only reviewers have a review queue"))
-    except tk.ValidationError as error:  # a parameter of the wrong kind (issue 16)
+    except tk.ValidationError as error:  # a parameter of the wrong kind
         return tk.abort(400, "; ".join(
             message for messages in error.error_dict.values() for message in messages))
     items = [{"pkg": pkg, "changes": wf.changes_since_published(pkg),

@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    # one row per approval of a harvest source's auto_publish (issue 16): the settings as
+    # one row per approval of a harvest source's auto_publish: the settings as
     # approved are kept as their sha256; a later edit of the source makes the latest row void
     op.create_table(
         "longan_harvest_approval",
