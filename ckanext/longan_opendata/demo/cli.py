@@ -133,12 +133,26 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
     harvest consumers need the same secrets in their environment (LONGAN_HARVEST_SHARED_DB_PW,
     LONGAN_HARVEST_LGSP_CLIENT_SECRET). Idempotent: existing sources are re-harvested.
     """
-    import json
-    import os
+    _secrets_into_environment(secrets_file)
+    server = _temporary_lgsp(lgsp_url)
+    context = {"user": user}
+    _ensure_demo_org(context)
+    db_name = tk.config.get("ckanext.longan_opendata.shared_db.url").rsplit("/", 1)[-1]
+    failed = 0
+    try:
+        for name, kind, url, config in demo_sources(shared_db.reader_url(db_name), lgsp_url):
+            source = _save_source(context, name, kind, url, config)
+            failed += _harvest(name, kind, source["id"])
+    finally:
+        if server:
+            server.stop()
+    if failed:
+        raise SystemExit(1)
 
-    import requests
-    from ckanext.harvest import model as harvest_model
-    from ckanext.harvest import queue
+
+def _secrets_into_environment(secrets_file: str | None) -> None:
+    """The harvesters read their passwords from the environment, as the consumers do."""
+    import os
 
     secrets = shared_db.read_secrets(secrets_file)
     for key, value in secrets.items():
@@ -146,7 +160,14 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
     if shared_db.READER_PW_KEY in secrets:
         os.environ.setdefault(shared_db.READER_PW_ENV, secrets[shared_db.READER_PW_KEY])
     os.environ.setdefault("LONGAN_HARVEST_LGSP_CLIENT_SECRET", "bi-mat-demo")
-    server = None
+
+
+def _temporary_lgsp(lgsp_url: str):
+    """An LGSP demo service started in this process when none answers at ``lgsp_url``."""
+    import os
+
+    import requests
+
     try:
         requests.get(lgsp_url.rstrip("/") + "/health", timeout=3).raise_for_status()
     except requests.RequestException:
@@ -158,51 +179,62 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
         server = LgspDemo(port=port,
                           client_secret=os.environ["LONGAN_HARVEST_LGSP_CLIENT_SECRET"]).start()
         click.echo(f"LGSP demo tạm thời / temporary LGSP demo on {server.url}")
-    context = {"user": user}
+        return server
+    return None
+
+
+def _ensure_demo_org(context: dict) -> None:
     try:
         tk.get_action("organization_show")(dict(context), {"id": DEMO_ORG[0]})
     except tk.ObjectNotFound:
         tk.get_action("organization_create")(dict(context),
                                              {"name": DEMO_ORG[0], "title": DEMO_ORG[1]})
-    db_name = tk.config.get("ckanext.longan_opendata.shared_db.url").rsplit("/", 1)[-1]
-    failed = 0
+
+
+def _save_source(context: dict, name: str, kind: str, url: str, config: dict) -> dict:
+    """Create or update the harvest source; the demo's sources are trusted, so the sysadmin
+    approves their auto_publish."""
+    import json
+
+    data = {"name": name, "title": name.replace("-", " ").capitalize(), "url": url,
+            "source_type": kind, "owner_org": DEMO_ORG[0], "frequency": "DAILY",
+            "config": json.dumps(config, ensure_ascii=False)}
     try:
-        for name, kind, url, config in demo_sources(shared_db.reader_url(db_name), lgsp_url):
-            data = {"name": name, "title": name.replace("-", " ").capitalize(), "url": url,
-                    "source_type": kind, "owner_org": DEMO_ORG[0], "frequency": "DAILY",
-                    "config": json.dumps(config, ensure_ascii=False)}
-            try:
-                source = tk.get_action("harvest_source_show")(dict(context), {"id": name})
-                source = tk.get_action("harvest_source_update")(
-                    dict(context), {**data, "id": source["id"]})
-            except tk.ObjectNotFound:
-                source = tk.get_action("harvest_source_create")(dict(context), data)
-            # the demo's sources are trusted: the sysadmin approves their auto_publish
-            tk.get_action("longan_harvest_source_approve_auto_publish")(
-                dict(context), {"id": source["id"]})
-            harvester = next(h for h in _harvesters() if h.info()["name"] == kind)
-            job = harvest_model.HarvestJob(source=harvest_model.HarvestSource.get(source["id"]))
-            job.status = "Running"
-            job.save()
-            counts: dict[str, int] = {}
-            for obj_id in queue.gather_stage(harvester, job) or []:
-                obj = harvest_model.HarvestObject.get(obj_id)
-                queue.fetch_and_import_stages(harvester, obj)
-                counts[obj.report_status or obj.state] = counts.get(
-                    obj.report_status or obj.state, 0) + 1
-                for error in obj.errors:
-                    failed += 1
-                    click.echo(f"  lỗi / error: {error.message}", err=True)
-            for error in job.gather_errors:
-                failed += 1
-                click.echo(f"  lỗi / error: {error.message}", err=True)
-            tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source["id"]})
-            click.echo(f"{name}: {counts or 'không đổi / unchanged'}")
-    finally:
-        if server:
-            server.stop()
-    if failed:
-        raise SystemExit(1)
+        source = tk.get_action("harvest_source_show")(dict(context), {"id": name})
+        source = tk.get_action("harvest_source_update")(
+            dict(context), {**data, "id": source["id"]})
+    except tk.ObjectNotFound:
+        source = tk.get_action("harvest_source_create")(dict(context), data)
+    tk.get_action("longan_harvest_source_approve_auto_publish")(
+        dict(context), {"id": source["id"]})
+    return source
+
+
+def _harvest(name: str, kind: str, source_id: str) -> int:
+    """Run a job of the source now, in this process (no queue); return the number of errors."""
+    from ckanext.harvest import model as harvest_model
+    from ckanext.harvest import queue
+
+    harvester = next(h for h in _harvesters() if h.info()["name"] == kind)
+    job = harvest_model.HarvestJob(source=harvest_model.HarvestSource.get(source_id))
+    job.status = "Running"
+    job.save()
+    failed = 0
+    counts: dict[str, int] = {}
+    for obj_id in queue.gather_stage(harvester, job) or []:
+        obj = harvest_model.HarvestObject.get(obj_id)
+        queue.fetch_and_import_stages(harvester, obj)
+        counts[obj.report_status or obj.state] = counts.get(
+            obj.report_status or obj.state, 0) + 1
+        for error in obj.errors:
+            failed += 1
+            click.echo(f"  lỗi / error: {error.message}", err=True)
+    for error in job.gather_errors:
+        failed += 1
+        click.echo(f"  lỗi / error: {error.message}", err=True)
+    tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source_id})
+    click.echo(f"{name}: {counts or 'không đổi / unchanged'}")
+    return failed
 
 
 def _harvesters() -> list:

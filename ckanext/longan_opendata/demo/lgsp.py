@@ -106,6 +106,79 @@ class State:
             out.append(row)
         return out
 
+    def take_fault(self) -> int | None:
+        """The status of the next data request's injected failure (counted down), or None."""
+        with self.lock:
+            if self.fail > 0:
+                self.fail -= 1
+                return self.fail_status
+        return None
+
+    def token_response(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """``POST /oauth/token``: a bearer token for the client credentials in ``form``."""
+        if form.get("grant_type") != "client_credentials":
+            return 400, {"error": "unsupported_grant_type"}
+        if (form.get("client_id"), form.get("client_secret")) != (
+                self.client_id, self.client_secret):
+            return 401, {"error": "invalid_client"}
+        token = secrets.token_urlsafe(16)
+        with self.lock:
+            self.tokens[token] = time.monotonic() + self.token_ttl
+            self.tokens_issued += 1
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
+
+    def authorised(self, headers: Any) -> bool:
+        """An API key, or a bearer token not yet expired."""
+        if headers.get("X-API-Key") == self.api_key:
+            return True
+        auth = headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            expires = self.tokens.get(auth[7:])
+            return bool(expires and expires > time.monotonic())
+        return False
+
+
+def _token_form(body: bytes, authorization: str) -> dict[str, str]:
+    """The token request's form fields; client credentials may come as HTTP Basic auth instead."""
+    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    if authorization.startswith("Basic "):
+        cid, _, csecret = base64.b64decode(authorization[6:]).decode().partition(":")
+        form.setdefault("client_id", cid)
+        form.setdefault("client_secret", csecret)
+    return form
+
+
+# Each data path pages its records its own way, as the real LGSP services do.
+def _population_page(records: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+    """``page``/``size``, records in ``data.items``."""
+    page, size = int(query.get("page", 1)), min(int(query.get("size", 50)), 500)
+    chunk = records[(page - 1) * size: page * size]
+    return {"data": {"items": chunk, "page": page, "size": size, "total": len(records)}}
+
+
+def _schools_page(records: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+    """``offset``/``limit``, records in ``result.records``."""
+    offset = int(query.get("offset", 0))
+    limit = min(int(query.get("limit", 50)), 500)
+    return {"result": {"records": records[offset:offset + limit], "total": len(records)}}
+
+
+def _services_page(records: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+    """``cursor``/``limit``, records in ``items``, the next cursor in ``next_cursor``."""
+    position = int(query.get("cursor") or 0)
+    limit = min(int(query.get("limit", 50)), 500)
+    chunk = records[position:position + limit]
+    following = position + limit
+    return {"items": chunk,
+            "next_cursor": str(following) if following < len(records) else None}
+
+
+PAGES: dict[str, Callable[[list[dict[str, Any]], dict[str, str]], dict[str, Any]]] = {
+    "/api/v1/dan-so": _population_page,
+    "/api/v1/truong-hoc": _schools_page,
+    "/api/v1/dich-vu-cong": _services_page,
+}
+
 
 def _handler(state: State) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -129,35 +202,11 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
         def _body(self) -> bytes:
             return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-        def _authorised(self) -> bool:
-            if self.headers.get("X-API-Key") == state.api_key:
-                return True
-            auth = self.headers.get("Authorization", "")
-            if auth.startswith("Bearer "):
-                expires = state.tokens.get(auth[7:])
-                return bool(expires and expires > time.monotonic())
-            return False
-
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             path = urlparse(self.path).path
             if path == "/oauth/token":
-                form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
-                basic = self.headers.get("Authorization", "")
-                if basic.startswith("Basic "):
-                    cid, _, csecret = base64.b64decode(basic[6:]).decode().partition(":")
-                    form.setdefault("client_id", cid)
-                    form.setdefault("client_secret", csecret)
-                if form.get("grant_type") != "client_credentials":
-                    return self._send(400, {"error": "unsupported_grant_type"})
-                if (form.get("client_id"), form.get("client_secret")) != (
-                        state.client_id, state.client_secret):
-                    return self._send(401, {"error": "invalid_client"})
-                token = secrets.token_urlsafe(16)
-                with state.lock:
-                    state.tokens[token] = time.monotonic() + state.token_ttl
-                    state.tokens_issued += 1
-                return self._send(200, {"access_token": token, "token_type": "Bearer",
-                                        "expires_in": state.token_ttl})
+                form = _token_form(self._body(), self.headers.get("Authorization", ""))
+                return self._send(*state.token_response(form))
             if path == "/_control" and self.client_address[0] == "127.0.0.1":
                 state.control(json.loads(self._body() or b"{}"))
                 return self._send(200, {"ok": True})
@@ -168,37 +217,20 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/health":
                 return self._send(200, {"ok": True})
-            if not self._authorised():
+            if not state.authorised(self.headers):
                 return self._send(401, {"error": "unauthorized",
                                         "message": "Thiếu hoặc sai thông tin xác thực"})
             if url.path not in state.data or url.path in state.hidden:
                 return self._send(404, {"error": "not found"})
-            with state.lock:
-                if state.fail > 0:
-                    state.fail -= 1
-                    status = state.fail_status
-                    headers = {"Retry-After": "0"} if status == 429 else None
-                    return self._send(status, {"error": "tạm thời không phục vụ được"}, headers)
-            records = state.records(url.path)
+            status = state.take_fault()
+            if status is not None:
+                headers = {"Retry-After": "0"} if status == 429 else None
+                return self._send(status, {"error": "tạm thời không phục vụ được"}, headers)
             try:
-                if url.path == "/api/v1/dan-so":
-                    page, size = int(query.get("page", 1)), min(int(query.get("size", 50)), 500)
-                    chunk = records[(page - 1) * size: page * size]
-                    return self._send(200, {"data": {"items": chunk, "page": page, "size": size,
-                                                     "total": len(records)}})
-                if url.path == "/api/v1/truong-hoc":
-                    offset = int(query.get("offset", 0))
-                    limit = min(int(query.get("limit", 50)), 500)
-                    return self._send(200, {"result": {"records": records[offset:offset + limit],
-                                                       "total": len(records)}})
-                position = int(query.get("cursor") or 0)
-                limit = min(int(query.get("limit", 50)), 500)
-                chunk = records[position:position + limit]
-                following = position + limit
-                return self._send(200, {"items": chunk, "next_cursor": str(following)
-                                        if following < len(records) else None})
+                body = PAGES[url.path](state.records(url.path), query)
             except ValueError:
                 return self._send(400, {"error": "bad paging parameters"})
+            return self._send(200, body)
 
     return Handler
 

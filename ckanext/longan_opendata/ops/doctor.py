@@ -90,6 +90,13 @@ SERVICES_HINT = {
 }
 
 
+def _unreachable(part: str, service: str, url: str, err: Exception) -> Finding:
+    """A network service that does not answer at ``url``: the fix is to start the services."""
+    why = type(err).__name__
+    return Finding(part, False, f"Không kết nối được {service} tại {url} ({why})",
+                   f"Cannot reach {service} at {url} ({why})", SERVICES_HINT["start"])
+
+
 def check_database(cfg: Config) -> Iterator[Finding]:
     url = cfg["sqlalchemy.url"]
     try:
@@ -177,12 +184,7 @@ def check_solr(cfg: Config) -> Iterator[Finding]:
         resp.raise_for_status()
         name = resp.json().get("name")
     except (requests.RequestException, ValueError) as err:
-        yield Finding(
-            "solr", False,
-            f"Không kết nối được Solr tại {url} ({type(err).__name__})",
-            f"Cannot reach Solr at {url} ({type(err).__name__})",
-            SERVICES_HINT["start"],
-        )
+        yield _unreachable("solr", "Solr", url, err)
         return
     if name != SOLR_SCHEMA_NAME:
         yield Finding(
@@ -206,12 +208,7 @@ def check_redis(cfg: Config) -> Iterator[Finding]:
     try:
         _redis(cfg).ping()
     except redis.RedisError as err:
-        yield Finding(
-            "redis", False,
-            f"Không kết nối được Redis tại {cfg['ckan.redis.url']} ({type(err).__name__})",
-            f"Cannot reach Redis at {cfg['ckan.redis.url']} ({type(err).__name__})",
-            SERVICES_HINT["start"],
-        )
+        yield _unreachable("redis", "Redis", cfg["ckan.redis.url"], err)
         return
     yield Finding("redis", True, "Redis kết nối được", "Redis is reachable")
 

@@ -4,8 +4,9 @@ rejected, withdrawn. One module per job:
 - :mod:`.states` states, transitions, the trusted-context keys (what other packages use);
 - :mod:`.roles` who may perform which transition; :mod:`.visibility` permission labels and the
   workflow fields of ``package_show`` and the index; :mod:`.history` the audit trail;
-- :mod:`.action` and :mod:`.auth` the API; :mod:`.views` the pages; :mod:`.helpers` the template
-  helpers; :mod:`.mail` the e-mails; :mod:`.cli` ``ckan longan publish-due``.
+- :mod:`.action` and :mod:`.auth` the API; :mod:`.guards` the checks chained around CKAN's own
+  dataset actions; :mod:`.views` the pages; :mod:`.helpers` the template helpers; :mod:`.mail`
+  the e-mails; :mod:`.cli` ``ckan longan publish-due``.
 
 Other packages (harvesters, demo) import the workflow only through this module.
 """
@@ -64,8 +65,10 @@ __all__ = [
 
 
 def get_actions() -> dict[str, Any]:
-    from . import action
-    return action.get_actions()
+    from ckanext.longan_opendata.registry import merged
+
+    from . import action, guards
+    return merged(module.get_actions() for module in (action, guards))
 
 
 def get_auth_functions() -> dict[str, Any]:

@@ -14,19 +14,15 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.longan_opendata import workflow as wf
 
+from .states import API
+
 __all__ = ["get_auth_functions"]
 
 
 def get_auth_functions() -> dict[str, Callable[..., Any]]:
-    return {
-        "longan_workflow_submit": longan_workflow_submit,
-        "longan_workflow_approve": longan_workflow_approve,
-        "longan_workflow_reject": longan_workflow_reject,
-        "longan_workflow_withdraw": longan_workflow_withdraw,
-        "longan_review_queue": longan_review_queue,
-        "longan_workflow_publish_due": longan_workflow_publish_due,
-        "package_update": package_update,
-    }
+    """One per action of the workflow's API (:data:`.states.API`), and the ``package_update``
+    guard."""
+    return {name: globals()[name] for name in (*API, "package_update")}
 
 
 def _package(data_dict: DataDict) -> model.Package:

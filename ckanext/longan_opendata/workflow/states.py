@@ -47,6 +47,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 #: transitions a reviewer (agency admin) performs; ``submit`` is the steward's (editor)
 REVIEWER_TRANSITIONS = ("approve", "reject", "withdraw")
 
+#: the workflow's API: each name is an action of :mod:`.action` and the auth function of the same
+#: name in :mod:`.auth`
+API = (
+    "longan_workflow_submit", "longan_workflow_approve", "longan_workflow_reject",
+    "longan_workflow_withdraw", "longan_review_queue", "longan_workflow_publish_due",
+)
+
 #: states an edit sends back to ``draft``
 RETURN_TO_DRAFT_ON_EDIT = frozenset({REJECTED, WITHDRAWN})
 

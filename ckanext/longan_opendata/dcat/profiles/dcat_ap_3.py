@@ -12,8 +12,9 @@ longan_dcat_ap_3``) and rewrites what that profile cannot know about our schema:
   licence per distribution, checksums, API resources as ``dcat:DataService``;
 - the catalogue's title, description, language, licence, publisher, spatial coverage.
 
-``parse_dataset`` does the reverse, so that ckanext-dcat's ``dcat_rdf`` harvester on a CKAN with
-our schema gets our fields back.
+``parse_dataset`` (in :mod:`.reading`) does the reverse, so that ckanext-dcat's ``dcat_rdf``
+harvester on a CKAN with our schema gets our fields back; the catalogue's description
+(``graph_from_catalog``) is in :mod:`.catalogue`.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckanext.dcat.profiles.base import (
     DCAT,
     DCT,
@@ -42,11 +42,10 @@ from rdflib.term import Node
 
 from ckanext.longan_opendata.metadata import codelists, units
 
+from .catalogue import DCATAP3Catalogue
 from .common import (
     ADMS_LICENCE_TYPE,
     CHECKSUM_ALGORITHMS,
-    DATA_THEME_SCHEME,
-    DEFAULT_DESCRIPTION,
     EN,
     EU,
     IANA,
@@ -68,7 +67,7 @@ from .common import (
 from .reading import DCATAP3Reading
 
 
-class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
+class LonganDCATAP3Profile(DCATAP3Catalogue, DCATAP3Reading, RDFProfile):
     """DCAT-AP 3 for the Long An portal's schema; use after ``euro_dcat_ap_3``."""
 
     # ---------------------------------------------------------------- helpers (graph)
@@ -405,55 +404,3 @@ class LonganDCATAP3Profile(DCATAP3Reading, RDFProfile):
         catalog = URIRef(catalog_uri())
         if (catalog, RDF.type, DCAT.Catalog) in g:
             g.add((catalog, DCAT.service, ref))
-
-    # ---------------------------------------------------------------- catalogue → graph
-    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: Node) -> None:
-        g, config = self.g, tk.config
-        catalog_dict = catalog_dict or {}
-        for predicate in (DCT.title, DCT.description, DCT.language, DCT.publisher, DCT.license):
-            self._drop(catalog_ref, predicate)
-        self._text(catalog_ref, DCT.title,
-                   catalog_dict.get("title") or config.get("ckan.site_title"), VI)
-        self._text(catalog_ref, DCT.description,
-                   catalog_dict.get("description") or config.get("ckan.site_description")
-                   or DEFAULT_DESCRIPTION, VI)
-        language = self._language(config.get("ckan.locale_default") or VI)
-        if language is not None:
-            g.add((catalog_ref, DCT.language, language))
-
-        publisher = URIRef(site_url() + "/#co-quan-quan-ly")
-        g.add((publisher, RDF.type, FOAF.Agent))
-        self._text(publisher, FOAF.name,
-                   config.get("ckanext.longan_opendata.dcat.publisher_name"), VI)
-        if config.get("ckanext.longan_opendata.dcat.publisher_email"):
-            g.add((publisher, FOAF.mbox, URIRef(
-                "mailto:" + config["ckanext.longan_opendata.dcat.publisher_email"])))
-        self._regional_authority(publisher)
-        g.add((catalog_ref, DCT.publisher, publisher))
-
-        licences = {lic.id: lic for lic in model.Package.get_license_register().values()}
-        default = licences.get("vn-open-data-1.0")
-        if default is not None:
-            licence = self._licence({"license_id": default.id, "license_url": default.url,
-                                     "license_title": default.title})
-            if licence is not None:
-                g.add((catalog_ref, DCT.license, licence))
-
-        # The catalogue's IRI is the site URL; its home page is the page at that address.
-        g.remove((catalog_ref, FOAF.homepage, None))
-        homepage = URIRef(config.get("ckan.site_url", "").rstrip("/") + "/")
-        g.add((catalog_ref, FOAF.homepage, homepage))
-        g.add((homepage, RDF.type, FOAF.Document))
-        g.add((catalog_ref, DCAT.themeTaxonomy, DATA_THEME_SCHEME))
-        g.add((DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
-        g.set((DATA_THEME_SCHEME, DCT.title, Literal(SCHEMES[str(DATA_THEME_SCHEME)], lang=EN)))
-        for code in ("old-80", "new-80"):
-            ref = self._location(code)
-            if ref is not None:
-                g.add((catalog_ref, DCT.spatial, ref))
-        issued = model.Session.query(model.sa.func.min(model.Package.metadata_created)).filter(
-            model.Package.state == "active", model.Package.private.is_(False)).scalar()
-        g.remove((catalog_ref, DCT.issued, None))
-        if issued is not None:
-            self._add_date_triple(catalog_ref, DCT.issued, issued.isoformat())
-
