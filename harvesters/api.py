@@ -57,6 +57,15 @@ import requests
 from ckanext.longan_opendata.security import netguard
 
 from . import base, loader
+from .config import (
+    ConfigError,
+    check_connection_enabled,
+    err,
+    load_config,
+    validate_common,
+    validate_metadata,
+)
+from .secrets import check_secret_binding, owner_of, read_secret, source_owner, validate_secret_ref
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +150,8 @@ class Client:
     # auth
     def _fetch_token(self) -> None:
         url = self._url(self.auth["token_url"], "auth.token_url")
-        secret = base.read_secret(self.auth, "client_secret", host=self.host, owner=self.owner,
-                                  where="auth.")
+        secret = read_secret(self.auth, "client_secret", host=self.host, owner=self.owner,
+                             where="auth.")
         response = self._send("POST", url, data={
             "grant_type": "client_credentials", "client_id": self.auth["client_id"],
             "client_secret": secret, **({"scope": self.auth["scope"]}
@@ -158,7 +167,7 @@ class Client:
     def _auth_headers(self) -> dict[str, str]:
         kind = self.auth.get("type", "none")
         if kind == "api_key":
-            return {self.auth.get("header", "X-API-Key"): base.read_secret(
+            return {self.auth.get("header", "X-API-Key"): read_secret(
                 self.auth, "key", host=self.host, owner=self.owner, where="auth.")}
         if kind == "oauth2":
             if not self._token or time.monotonic() >= self._token_expires:
@@ -170,8 +179,8 @@ class Client:
         """``path`` joined to ``base_url``; ConfigError when it leaves base_url's host."""
         url = urljoin(self.base_url, path)
         if not same_origin(self.base_url, url):
-            raise base.err(where, "phải nằm trên cùng máy chủ với base_url",
-                           "must stay on the host of base_url")
+            raise err(where, "phải nằm trên cùng máy chủ với base_url",
+                      "must stay on the host of base_url")
         return url
 
     def _wait_rate(self) -> None:
@@ -197,7 +206,7 @@ class Client:
                 response = self.session.request(method, url, headers=headers,
                                                 timeout=self.timeout, allow_redirects=False, **kw)
             except netguard.BlockedAddress as exc:
-                raise base.ConfigError(f"base_url: {exc}") from exc
+                raise ConfigError(f"base_url: {exc}") from exc
             except requests.RequestException as exc:
                 if attempt >= self.retries:
                     raise ApiError(f"không kết nối được {url} sau {attempt + 1} lần thử ({exc}) / "
@@ -318,17 +327,17 @@ class LonganApiHarvester(base.LonganHarvester):
         connection; then (switchable) one real request."""
         checked = self.check_config(config)
         cfg = json.loads(checked)
-        owner = base.source_owner.get()
+        owner = source_owner.get()
         parts = urlsplit(cfg["base_url"])
         try:
             netguard.check_url_host(parts.hostname, parts.port)
         except netguard.BlockedAddress as exc:
-            raise base.ConfigError(f"base_url: {exc}") from exc
+            raise ConfigError(f"base_url: {exc}") from exc
         auth = cfg.get("auth") or {"type": "none"}
         if auth["type"] in SECRET_OF:
-            base.check_secret_binding(auth, SECRET_OF[auth["type"]], "auth.", parts.hostname,
-                                      owner)
-        if base.check_connection_enabled():
+            check_secret_binding(auth, SECRET_OF[auth["type"]], "auth.", parts.hostname,
+                                 owner)
+        if check_connection_enabled():
             self.test_connection(cfg, owner)
         return checked
 
@@ -356,86 +365,86 @@ class LonganApiHarvester(base.LonganHarvester):
             key = "auth" if exc.status in (401, 403) else "endpoints[0].path"
             if exc.status is None and "cannot reach" in str(exc):
                 key = "base_url"
-            raise base.ConfigError(f"{key}: {exc}") from exc
+            raise ConfigError(f"{key}: {exc}") from exc
         if not isinstance(dig(document, item.get("records_path")), list):
-            raise base.err("endpoints[0].records_path",
-                           f"không tìm thấy danh sách bản ghi tại '{item.get('records_path')}' "
-                           "trong phản hồi", "no list of records at that path in the response")
+            raise err("endpoints[0].records_path",
+                      f"không tìm thấy danh sách bản ghi tại '{item.get('records_path')}' "
+                      "trong phản hồi", "no list of records at that path in the response")
 
     def check_config(self, config: str | None) -> str:
         """Check the config alone (no request); the normalised JSON."""
-        cfg = base.load_config(config)
+        cfg = load_config(config)
         if not cfg:
-            raise base.err("config", "cần cấu hình JSON với 'base_url' và 'endpoints'",
-                           "a JSON config with 'base_url' and 'endpoints' is needed")
+            raise err("config", "cần cấu hình JSON với 'base_url' và 'endpoints'",
+                      "a JSON config with 'base_url' and 'endpoints' is needed")
         url = cfg.get("base_url")
         if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-            raise base.err("base_url", "phải là URL http(s)", "must be an http(s) URL")
+            raise err("base_url", "phải là URL http(s)", "must be an http(s) URL")
         if "@" in url.split("/")[2]:
-            raise base.err("base_url", "không được chứa thông tin đăng nhập",
-                           "must not contain credentials")
-        base.validate_common(cfg)
+            raise err("base_url", "không được chứa thông tin đăng nhập",
+                      "must not contain credentials")
+        validate_common(cfg)
         auth = cfg.get("auth") or {"type": "none"}
         if not isinstance(auth, dict) or auth.get("type") not in ("none", "api_key", "oauth2"):
-            raise base.err("auth.type", "phải là none, api_key hoặc oauth2",
-                           "must be none, api_key or oauth2")
+            raise err("auth.type", "phải là none, api_key hoặc oauth2",
+                      "must be none, api_key or oauth2")
         for forbidden in ("key", "client_secret", "token", "password"):
             if forbidden in auth:
-                raise base.err(f"auth.{forbidden}", "không được ghi bí mật trong cấu hình; dùng "
-                               "*_env hoặc *_file", "secrets must not be stored in the config; "
-                               "use *_env or *_file")
+                raise err(f"auth.{forbidden}", "không được ghi bí mật trong cấu hình; dùng "
+                          "*_env hoặc *_file", "secrets must not be stored in the config; "
+                          "use *_env or *_file")
         if auth["type"] == "api_key":
-            base.validate_secret_ref(auth, "key", "auth.")
+            validate_secret_ref(auth, "key", "auth.")
         if auth["type"] == "oauth2":
             for key in ("token_url", "client_id"):
                 if not isinstance(auth.get(key), str) or not auth[key]:
-                    raise base.err(f"auth.{key}", "bắt buộc với oauth2", "required for oauth2")
+                    raise err(f"auth.{key}", "bắt buộc với oauth2", "required for oauth2")
             if not same_origin(url, urljoin(url.rstrip("/") + "/", auth["token_url"])):
-                raise base.err("auth.token_url", "phải nằm trên cùng máy chủ với base_url",
-                               "must stay on the host of base_url")
-            base.validate_secret_ref(auth, "client_secret", "auth.")
+                raise err("auth.token_url", "phải nằm trên cùng máy chủ với base_url",
+                          "must stay on the host of base_url")
+            validate_secret_ref(auth, "client_secret", "auth.")
         for key, low, high in (("timeout", 1, 600), ("retries", 0, 10), ("backoff", 0, 60),
                                ("rate_limit", 0, 1000)):
             value = cfg.get(key)
             if value is not None and (not isinstance(value, int | float) or isinstance(
                     value, bool) or not low <= value <= high):
-                raise base.err(key, f"phải là số từ {low} đến {high}",
-                               f"must be a number from {low} to {high}")
+                raise err(key, f"phải là số từ {low} đến {high}",
+                          f"must be a number from {low} to {high}")
         endpoints = cfg.get("endpoints")
         if not isinstance(endpoints, list) or not endpoints:
-            raise base.err("endpoints", "phải là danh sách không rỗng", "must be a non-empty list")
+            raise err("endpoints", "phải là danh sách không rỗng", "must be a non-empty list")
         seen = set()
         for i, item in enumerate(endpoints):
             where = f"endpoints[{i}]"
             if not isinstance(item, dict) or not isinstance(item.get("path"), str):
-                raise base.err(where + ".path", "bắt buộc (đường dẫn của dịch vụ)",
-                               "required (the endpoint path)")
+                raise err(where + ".path", "bắt buộc (đường dẫn của dịch vụ)",
+                          "required (the endpoint path)")
             if not same_origin(url, urljoin(url.rstrip("/") + "/", item["path"])):
-                raise base.err(where + ".path", "phải nằm trên cùng máy chủ với base_url",
-                               "must stay on the host of base_url")
+                raise err(where + ".path", "phải nằm trên cùng máy chủ với base_url",
+                          "must stay on the host of base_url")
             if item["path"] in seen:
-                raise base.err(where + ".path", "bị lặp lại", "is listed twice")
+                raise err(where + ".path", "bị lặp lại", "is listed twice")
             seen.add(item["path"])
             pagination = item.get("pagination") or {"type": "none"}
             if not isinstance(pagination, dict) or pagination.get("type") not in PAGINATION:
-                raise base.err(where + ".pagination.type", "phải là page, offset, cursor hoặc none",
-                               "must be page, offset, cursor or none")
+                raise err(where + ".pagination.type", "phải là page, offset, cursor hoặc none",
+                          "must be page, offset, cursor or none")
             size = pagination.get("size", 100)
             if not isinstance(size, int) or not 1 <= size <= 10_000:
-                raise base.err(where + ".pagination.size", "phải là số nguyên 1–10000",
-                               "must be an integer 1–10000")
+                raise err(where + ".pagination.size", "phải là số nguyên 1–10000",
+                          "must be an integer 1–10000")
             for col, kind in (item.get("columns") or {}).items():
                 if kind not in _TYPES:
-                    raise base.err(f"{where}.columns.{col}", f"kiểu không hỗ trợ '{kind}'",
-                                   f"unsupported type '{kind}'")
-            base.validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)
+                    raise err(f"{where}.columns.{col}", f"kiểu không hỗ trợ '{kind}'",
+                              f"unsupported type '{kind}'")
+            validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)
         return json.dumps(cfg, ensure_ascii=False)
 
     # ------------------------------------------------------------------------------- the stages
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         try:
             cfg = json.loads(self.check_config(harvest_job.source.config))
-        except (base.ConfigError, ValueError) as exc:
+        except (ConfigError, ValueError) as exc:
             self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
                                     harvest_job)
             return None
@@ -445,7 +454,7 @@ class LonganApiHarvester(base.LonganHarvester):
     def _download(self, source_id: str, cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
             str, list[loader.Column], str, int]:
         """Records → a spool file (JSON lines); returns its path, columns, data hash, count."""
-        client = Client(source_id, cfg, base.owner_of(source_id))
+        client = Client(source_id, cfg, owner_of(source_id))
         handle, path = tempfile.mkstemp(prefix="longan-api-", suffix=".jsonl")
         sha = hashlib.sha256()
         keys: dict[str, list[Any]] = {}
@@ -482,7 +491,7 @@ class LonganApiHarvester(base.LonganHarvester):
                 harvest_object.save()
                 return True
             return self._error(harvest_object, "Fetch", str(exc))
-        except base.ConfigError as exc:
+        except ConfigError as exc:
             return self._error(harvest_object, "Fetch", f"{item['path']}: {exc}")
         new_hash = self.content_hash(item, columns, data_sha)
         if self._unchanged(harvest_object, new_hash):
@@ -534,7 +543,7 @@ class LonganApiHarvester(base.LonganHarvester):
             return self._error(harvest_object, "Import",
                                f"{item['path']}: {exc} — phiên bản trước được giữ nguyên / the "
                                "previous version is kept", exc.row)
-        except (ApiError, base.ConfigError) as exc:
+        except (ApiError, ConfigError) as exc:
             return self._error(harvest_object, "Import", f"{item['path']}: {exc}")
         except Exception as exc:
             log.exception("import of %s failed", item["path"])

@@ -57,6 +57,21 @@ from sqlalchemy.engine import URL, make_url
 from ckanext.longan_opendata.security import netguard
 
 from . import base, loader
+from .config import (
+    ConfigError,
+    check_connection_enabled,
+    err,
+    load_config,
+    validate_common,
+    validate_metadata,
+)
+from .secrets import (
+    check_secret_binding,
+    owner_scope,
+    read_secret,
+    source_owner,
+    validate_secret_ref,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +133,14 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             netguard.resolve(host, port)
         except netguard.BlockedAddress as exc:
-            raise base.ConfigError(f"url: {exc}") from exc
+            raise ConfigError(f"url: {exc}") from exc
         except OSError as exc:
-            if base.check_connection_enabled():
-                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
-                               f"máy chủ '{host}'", f"cannot connect to the source database: "
-                               f"unknown host '{host}'") from exc
-        base.check_secret_binding(cfg, "password", "", host, base.source_owner.get())
-        if base.check_connection_enabled():
+            if check_connection_enabled():
+                raise err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                          f"máy chủ '{host}'", f"cannot connect to the source database: "
+                          f"unknown host '{host}'") from exc
+        check_secret_binding(cfg, "password", "", host, source_owner.get())
+        if check_connection_enabled():
             self.test_connection(cfg)
         return checked
 
@@ -137,60 +152,60 @@ class LonganSqlHarvester(base.LonganHarvester):
 
     def check_config(self, config: str | None) -> str:
         """Check the config alone (no connection); the normalised JSON."""
-        cfg = base.load_config(config)
+        cfg = load_config(config)
         if not cfg:
-            raise base.err("config", "cần cấu hình JSON với 'url' và 'tables'",
-                           "a JSON config with 'url' and 'tables' is needed")
+            raise err("config", "cần cấu hình JSON với 'url' và 'tables'",
+                      "a JSON config with 'url' and 'tables' is needed")
         url = cfg.get("url")
         if not isinstance(url, str) or not url:
-            raise base.err("url", "thiếu URL SQLAlchemy của cơ sở dữ liệu",
-                           "missing the database SQLAlchemy URL")
+            raise err("url", "thiếu URL SQLAlchemy của cơ sở dữ liệu",
+                      "missing the database SQLAlchemy URL")
         try:
             parsed = make_url(url)
         except Exception as exc:
-            raise base.err("url", "URL không hợp lệ", "invalid URL") from exc
+            raise err("url", "URL không hợp lệ", "invalid URL") from exc
         if parsed.password is not None:
-            raise base.err("url", "không được chứa mật khẩu; dùng password_env hoặc password_file",
-                           "must not contain a password; use password_env or password_file")
+            raise err("url", "không được chứa mật khẩu; dùng password_env hoặc password_file",
+                      "must not contain a password; use password_env or password_file")
         bad = sorted(k for k in parsed.query if k not in URL_PARAMETERS)
         if bad:
-            raise base.err("url", f"tham số không được phép {bad}; chỉ được dùng "
-                           f"{', '.join(URL_PARAMETERS)}", f"parameters not allowed {bad}")
-        base.validate_common(cfg)
+            raise err("url", f"tham số không được phép {bad}; chỉ được dùng "
+                      f"{', '.join(URL_PARAMETERS)}", f"parameters not allowed {bad}")
+        validate_common(cfg)
         if not isinstance(cfg.get("check_in_gather", True), bool):
-            raise base.err("check_in_gather", "phải là true hoặc false", "must be true or false")
-        base.validate_secret_ref(cfg, "password")
+            raise err("check_in_gather", "phải là true hoặc false", "must be true or false")
+        validate_secret_ref(cfg, "password")
         tables = cfg.get("tables")
         if not isinstance(tables, list) or not tables:
-            raise base.err("tables", "phải là danh sách bảng không rỗng",
-                           "must be a non-empty list of tables")
+            raise err("tables", "phải là danh sách bảng không rỗng",
+                      "must be a non-empty list of tables")
         seen = set()
         for i, item in enumerate(tables):
             where = f"tables[{i}]"
             if not isinstance(item, dict):
-                raise base.err(where, "phải là một đối tượng JSON", "must be a JSON object")
+                raise err(where, "phải là một đối tượng JSON", "must be a JSON object")
             if "table" in item:
                 if not isinstance(item["table"], str) or not item["table"]:
-                    raise base.err(where + ".table", "phải là tên bảng", "must be a table name")
+                    raise err(where + ".table", "phải là tên bảng", "must be a table name")
                 if not isinstance(item.get("schema", "public"), str):
-                    raise base.err(where + ".schema", "phải là tên lược đồ",
-                                   "must be a schema name")
+                    raise err(where + ".schema", "phải là tên lược đồ",
+                              "must be a schema name")
             elif "query_name" in item:
                 if not isinstance(item.get("query"), str) or not _is_single_select(item["query"]):
-                    raise base.err(where + ".query", "chỉ được là một câu lệnh SELECT",
-                                   "must be a single SELECT statement")
+                    raise err(where + ".query", "chỉ được là một câu lệnh SELECT",
+                              "must be a single SELECT statement")
             else:
-                raise base.err(where, "cần 'table' hoặc 'query_name' + 'query'",
-                               "needs 'table' or 'query_name' + 'query'")
+                raise err(where, "cần 'table' hoặc 'query_name' + 'query'",
+                          "needs 'table' or 'query_name' + 'query'")
             for col, kind in (item.get("types") or {}).items():
                 if kind not in _TYPE_OVERRIDES:
-                    raise base.err(f"{where}.types.{col}", f"kiểu không hỗ trợ '{kind}'",
-                                   f"unsupported type '{kind}'")
+                    raise err(f"{where}.types.{col}", f"kiểu không hỗ trợ '{kind}'",
+                              f"unsupported type '{kind}'")
             meta = {k: v for k, v in item.items() if k not in ITEM_KEYS}
-            base.validate_metadata(meta, where)
+            validate_metadata(meta, where)
             key = self._item_key(item)
             if key in seen:
-                raise base.err(where, "bị lặp lại", "is listed twice")
+                raise err(where, "bị lặp lại", "is listed twice")
             seen.add(key)
         return json.dumps(cfg, ensure_ascii=False)
 
@@ -209,12 +224,12 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             address = netguard.resolve(host, url.port or 5432)[0][4][0]
         except netguard.BlockedAddress as exc:
-            raise base.ConfigError(f"url: {exc}") from exc
+            raise ConfigError(f"url: {exc}") from exc
         except OSError as exc:
-            raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
-                           f"máy chủ '{url.host}'", f"cannot connect to the source database: "
-                           f"unknown host '{url.host}'") from exc
-        password = base.read_secret(cfg, "password", host=host, owner=base.source_owner.get())
+            raise err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                      f"máy chủ '{url.host}'", f"cannot connect to the source database: "
+                      f"unknown host '{url.host}'") from exc
+        password = read_secret(cfg, "password", host=host, owner=source_owner.get())
         try:
             conn = psycopg2.connect(
                 host=host, hostaddr=address, port=url.port or 5432, user=url.username,
@@ -224,24 +239,24 @@ class LonganSqlHarvester(base.LonganHarvester):
         except psycopg2.OperationalError as exc:
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             if "password authentication failed" in text:
-                raise base.err("password", f"sai mật khẩu cho người dùng '{url.username}'",
-                               f"wrong password for user '{url.username}'") from exc
+                raise err("password", f"sai mật khẩu cho người dùng '{url.username}'",
+                          f"wrong password for user '{url.username}'") from exc
             if "could not translate host name" in text or "Name or service not known" in text:
-                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
-                               f"máy chủ '{url.host}'", f"cannot connect to the source database: "
-                               f"unknown host '{url.host}'") from exc
+                raise err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy "
+                          f"máy chủ '{url.host}'", f"cannot connect to the source database: "
+                          f"unknown host '{url.host}'") from exc
             if "does not exist" in text and "database" in text:
-                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: không có cơ sở "
-                               f"dữ liệu '{url.database}' trên máy chủ", f"cannot connect to the "
-                               f"source database: database '{url.database}' does not exist"
-                               ) from exc
+                raise err("url", f"không kết nối được cơ sở dữ liệu nguồn: không có cơ sở "
+                          f"dữ liệu '{url.database}' trên máy chủ", f"cannot connect to the "
+                          f"source database: database '{url.database}' does not exist"
+                          ) from exc
             if "Connection refused" in text:
-                raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn: máy chủ "
-                               f"{url.host}:{url.port or 5432} từ chối kết nối", f"cannot connect "
-                               f"to the source database: connection refused by "
-                               f"{url.host}:{url.port or 5432}") from exc
-            raise base.err("url", f"không kết nối được cơ sở dữ liệu nguồn ({text})",
-                           f"cannot connect to the source database ({text})") from exc
+                raise err("url", f"không kết nối được cơ sở dữ liệu nguồn: máy chủ "
+                          f"{url.host}:{url.port or 5432} từ chối kết nối", f"cannot connect "
+                          f"to the source database: connection refused by "
+                          f"{url.host}:{url.port or 5432}") from exc
+            raise err("url", f"không kết nối được cơ sở dữ liệu nguồn ({text})",
+                      f"cannot connect to the source database ({text})") from exc
         conn.set_session(readonly=True)
         with conn.cursor() as cur:
             cur.execute("SET TRANSACTION READ ONLY")
@@ -265,19 +280,19 @@ class LonganSqlHarvester(base.LonganHarvester):
                     except psycopg2.errors.UndefinedTable as exc:
                         conn.rollback()
                         what = self._item_key(item)
-                        raise base.err(key, f"không có bảng hoặc khung nhìn '{what}' trong cơ sở "
-                                       "dữ liệu nguồn", f"no table or view '{what}' at the "
-                                       "source") from exc
+                        raise err(key, f"không có bảng hoặc khung nhìn '{what}' trong cơ sở "
+                                  "dữ liệu nguồn", f"no table or view '{what}' at the "
+                                  "source") from exc
                     except psycopg2.errors.InsufficientPrivilege as exc:
                         conn.rollback()
-                        raise base.err(key, f"người dùng '{make_url(cfg['url']).username}' không "
-                                       f"có quyền đọc '{self._item_key(item)}'",
-                                       "permission denied") from exc
+                        raise err(key, f"người dùng '{make_url(cfg['url']).username}' không "
+                                  f"có quyền đọc '{self._item_key(item)}'",
+                                  "permission denied") from exc
                     except psycopg2.Error as exc:
                         conn.rollback()
                         text = str(exc).strip().splitlines()[0]
-                        raise base.err(key, f"không đọc được '{self._item_key(item)}' ({text})",
-                                       f"cannot read it ({text})") from exc
+                        raise err(key, f"không đọc được '{self._item_key(item)}' ({text})",
+                                  f"cannot read it ({text})") from exc
         finally:
             conn.close()
 
@@ -287,8 +302,8 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             engine = self._generic_engine(cfg)
         except ImportError as exc:
-            raise base.err("url", f"máy chủ chưa cài trình điều khiển ({exc.name})",
-                           f"the database driver is not installed ({exc.name})") from exc
+            raise err("url", f"máy chủ chưa cài trình điều khiển ({exc.name})",
+                      f"the database driver is not installed ({exc.name})") from exc
         try:
             with engine.connect() as conn:
                 for i, item in enumerate(cfg["tables"]):
@@ -298,12 +313,12 @@ class LonganSqlHarvester(base.LonganHarvester):
                             stmt = stmt.limit(0)
                         conn.execution_options(stream_results=True).execute(stmt).close()
                     except sa.exc.DBAPIError as exc:
-                        raise base.err(f"tables[{i}]", f"không đọc được '{self._item_key(item)}'",
-                                       f"cannot read it ({type(exc.orig).__name__})") from exc
+                        raise err(f"tables[{i}]", f"không đọc được '{self._item_key(item)}'",
+                                  f"cannot read it ({type(exc.orig).__name__})") from exc
         except sa.exc.DBAPIError as exc:
-            raise base.err("url", "không kết nối được cơ sở dữ liệu nguồn",
-                           f"cannot connect to the source database ({type(exc.orig).__name__})"
-                           ) from exc
+            raise err("url", "không kết nối được cơ sở dữ liệu nguồn",
+                      f"cannot connect to the source database ({type(exc.orig).__name__})"
+                      ) from exc
         finally:
             engine.dispose()
 
@@ -382,7 +397,7 @@ class LonganSqlHarvester(base.LonganHarvester):
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         try:
             cfg = json.loads(self.check_config(harvest_job.source.config))
-        except (base.ConfigError, ValueError) as exc:
+        except (ConfigError, ValueError) as exc:
             self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
                                     harvest_job)
             return None
@@ -393,9 +408,9 @@ class LonganSqlHarvester(base.LonganHarvester):
         unchanged: set[str] = set()
         if self._is_postgres(cfg):
             try:
-                with base.owner_scope(harvest_job.source.id):
+                with owner_scope(harvest_job.source.id):
                     conn = self._connect(cfg)
-            except base.ConfigError as exc:
+            except ConfigError as exc:
                 self._save_gather_error(str(exc), harvest_job)
                 return None
             previous = self._previous_objects(harvest_job.source.id)
@@ -475,7 +490,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                     new_hash, columns, comment, tz = self._hash(conn, item)
                 finally:
                     conn.close()
-        except base.ConfigError as exc:
+        except ConfigError as exc:
             return self._error(harvest_object, "Fetch", f"{where}: {exc}")
         except psycopg2.Error as exc:
             return self._error(harvest_object, "Fetch",
@@ -542,7 +557,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 f"{where}: {line if exc.row else 'lỗi nạp dữ liệu'}: {exc} — phiên bản trước "
                 f"được giữ nguyên / row {exc.row}: {exc}; the previous version is kept",
                 exc.row)
-        except base.ConfigError as exc:
+        except ConfigError as exc:
             return self._error(harvest_object, "Import", f"{where}: {exc}")
         except psycopg2.Error as exc:
             return self._error(
@@ -568,11 +583,11 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             address = netguard.resolve(host, port)[0][4][0]
         except netguard.BlockedAddress as exc:
-            raise base.ConfigError(f"url: {exc}") from exc
+            raise ConfigError(f"url: {exc}") from exc
         except OSError as exc:
-            raise base.err("url", f"không tìm thấy máy chủ '{host}'", f"unknown host '{host}'"
-                           ) from exc
-        password = base.read_secret(cfg, "password", host=host, owner=base.source_owner.get())
+            raise err("url", f"không tìm thấy máy chủ '{host}'", f"unknown host '{host}'"
+                      ) from exc
+        password = read_secret(cfg, "password", host=host, owner=source_owner.get())
         # the checked address, not the name: no second resolution by the driver
         url = make_url(cfg["url"]).set(password=password, host=address)
         return sa.create_engine(url, pool_pre_ping=True)
