@@ -26,7 +26,7 @@ from ckanext.longan_opendata import workflow
 
 from . import loader
 from .claim import Claim, outcome
-from .config import DEFAULT_LICENCE, METADATA_FIELDS, slugify
+from .config import DEFAULT_LICENCE, METADATA_FIELDS, ConfigError, slugify
 from .secrets import owner_scope
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,11 @@ class LonganHarvester(HarvesterBase):
     _replayed: dict[str, dict[str, Any]] = {}  # noqa: RUF012
 
     def _fetch(self, harvest_object: Any) -> bool | str:
+        """Fetch one table or endpoint (not a deletion): True, "unchanged" or False."""
         raise NotImplementedError
 
     def _import(self, harvest_object: Any) -> bool | str:
+        """Import one fetched table or endpoint (not a deletion)."""
         raise NotImplementedError
 
     def fetch_stage(self, harvest_object: Any) -> bool | str:
@@ -73,7 +75,9 @@ class LonganHarvester(HarvesterBase):
             return outcome(earlier["fetch"])
         try:
             with owner_scope(harvest_object.harvest_source_id):
-                result = self._fetch(harvest_object)
+                # a deletion is fetched as it is; its import withdraws the dataset
+                result = (True if self._status(harvest_object) == "delete"
+                          else self._fetch(harvest_object))
         except BaseException:
             claim.finish(False)
             raise
@@ -91,13 +95,28 @@ class LonganHarvester(HarvesterBase):
         result: Any = False
         try:
             with owner_scope(harvest_object.harvest_source_id):
-                result = self._import(harvest_object)
+                result = (self._withdraw(harvest_object)
+                          if self._status(harvest_object) == "delete"
+                          else self._import(harvest_object))
         finally:
             if claim is not None:
                 claim.finish(True, result)
         return result
 
     # ---- gather helpers
+    def _gather_config(self, harvest_job: Any) -> dict[str, Any] | None:
+        """The source's checked config, or None after saving why it is not valid."""
+        try:
+            return json.loads(self.check_config(harvest_job.source.config))
+        except (ConfigError, ValueError) as exc:
+            self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
+                                    harvest_job)
+            return None
+
+    def check_config(self, config: str | None) -> str:
+        """The source config checked alone (no connection), as normalised JSON."""
+        raise NotImplementedError
+
     def _previous_objects(self, source_id: str) -> dict[str, HarvestObject]:
         """The current objects of this source, by guid."""
         rows = (model.Session.query(HarvestObject)
@@ -212,6 +231,16 @@ class LonganHarvester(HarvesterBase):
         return harvest_approval.awaits_publication(source_id, package_id)
 
     # ---- import helpers
+    @staticmethod
+    def _stored_columns(content: dict[str, Any]) -> list[loader.Column]:
+        """The columns the fetch stage saved in an object's content."""
+        return [loader.Column(c, t, c) for c, t in content["columns"]]
+
+    def _import_failed(self, obj: HarvestObject, where: str, exc: Exception) -> bool:
+        """An unexpected failure of the import of ``where``: logged, and saved on the object."""
+        log.exception("import of %s failed", where)
+        return self._error(obj, "Import", f"{where}: lỗi khi nhập / import failed: {exc!r}")
+
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True}
 
