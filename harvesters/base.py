@@ -294,10 +294,7 @@ class LonganHarvester(HarvesterBase):
             data["resources"] = [resource]
             action = "package_create"
         dataset = tk.get_action(action)(dict(context), data)
-        model.Session.query(HarvestObject).filter(
-            HarvestObject.guid == obj.guid,
-            HarvestObject.harvest_source_id == obj.harvest_source_id,
-        ).update({"current": False})
+        self._retire_objects_of(obj)
         obj.package_id = dataset["id"]
         obj.current = True
         obj.save()
@@ -375,13 +372,18 @@ class LonganHarvester(HarvesterBase):
         context = {**context, workflow.CONTEXT_KEY: workflow.WITHDRAWN,
                    workflow.CONTEXT_COMMENT_KEY: "Nguồn không còn bảng / gone at source"}
         tk.get_action("package_patch")(dict(context), {"id": dataset["id"], "notes": notes})
+        self._retire_objects_of(obj)
+        obj.current = False
+        obj.save()
+        return True
+
+    @staticmethod
+    def _retire_objects_of(obj: HarvestObject) -> None:
+        """No object of ``obj``'s table/endpoint is current any more (``obj`` may become it)."""
         model.Session.query(HarvestObject).filter(
             HarvestObject.guid == obj.guid,
             HarvestObject.harvest_source_id == obj.harvest_source_id,
         ).update({"current": False})
-        obj.current = False
-        obj.save()
-        return True
 
     def _error(self, obj: HarvestObject, stage: str, message: str, line: int | None = None) -> bool:
         self._save_object_error(message, obj, stage, line)
