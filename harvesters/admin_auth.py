@@ -118,7 +118,13 @@ def harvest_source_update(next_auth: AuthFunction, context: Context,
 def harvest_job_create(next_auth: AuthFunction, context: Context,
                        data_dict: DataDict) -> AuthResult:
     """Creating (and running) a job of a source (``source_id``)."""
-    pkg = _package(data_dict, "source_id")
+    return _for_admins_of(_package(data_dict, "source_id"), next_auth, context, data_dict)
+
+
+def _for_admins_of(pkg: model.Package | None, next_auth: AuthFunction, context: Context,
+                   data_dict: DataDict) -> AuthResult:
+    """``next_auth`` for a harvest admin of the organisation of the source ``pkg``; denied to
+    everyone else (and when there is no such source)."""
     if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
         return _deny()
     return next_auth(context, data_dict)
@@ -139,20 +145,14 @@ def _job_source(data_dict: DataDict) -> model.Package | None:
 def harvest_send_job_to_gather_queue(next_auth: AuthFunction, context: Context,
                                      data_dict: DataDict) -> AuthResult:
     """Sending a job (``id``) to the gather queue."""
-    pkg = _job_source(data_dict)
-    if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
-        return _deny()
-    return next_auth(context, data_dict)
+    return _for_admins_of(_job_source(data_dict), next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
 def harvest_job_abort(next_auth: AuthFunction, context: Context,
                       data_dict: DataDict) -> AuthResult:
     """Aborting a job (``source_id`` or job ``id``)."""
-    pkg = _job_source(data_dict)
-    if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
-        return _deny()
-    return next_auth(context, data_dict)
+    return _for_admins_of(_job_source(data_dict), next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
