@@ -135,7 +135,7 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     from sqlalchemy.engine import make_url
 
     from ckanext.longan_opendata.demo import shared_db
-    from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+    from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
 
     src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER, dbname=shared_name,
                            password=shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY])
@@ -151,7 +151,7 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     dst.commit()
     started = time.perf_counter()
     with dst.cursor() as cur:
-        LonganSqlHarvester._pipe_copy(
+        pipe_copy(
             src, f"COPY (SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}) TO STDOUT",
             lambda f: cur.copy_expert("COPY _bench_baseline FROM STDIN", f, size=1 << 20))
     dst.commit()

@@ -8,7 +8,7 @@ dataset of type ``harvest``) are chained: this check first, then ckanext-harvest
 
 The actions ``package_create``/``package_update`` (ckanext-harvest's source actions and the source
 form go through them) also record the source's owner organisation for the validation of its config
-(:data:`ckanext.longan_opendata.harvesters.base.source_owner`): ckanext-harvest's
+(:data:`ckanext.longan_opendata.harvesters.secrets.source_owner`): ckanext-harvest's
 ``IHarvester.validate_config`` receives the config alone, and a secret is bound to organisations.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Action, AuthFunction, AuthResult, Context, DataDict
 
-from ckanext.longan_opendata.harvesters import base as harvest_base
+from ckanext.longan_opendata.harvesters import secrets as harvest_secrets
 
 __all__ = ["get_actions", "get_auth_functions", "harvest_admin_users", "may_administer_harvest"]
 
@@ -118,7 +118,13 @@ def harvest_source_update(next_auth: AuthFunction, context: Context,
 def harvest_job_create(next_auth: AuthFunction, context: Context,
                        data_dict: DataDict) -> AuthResult:
     """Creating (and running) a job of a source (``source_id``)."""
-    pkg = _package(data_dict, "source_id")
+    return _for_admins_of(_package(data_dict, "source_id"), next_auth, context, data_dict)
+
+
+def _for_admins_of(pkg: model.Package | None, next_auth: AuthFunction, context: Context,
+                   data_dict: DataDict) -> AuthResult:
+    """``next_auth`` for a harvest admin of the organisation of the source ``pkg``; denied to
+    everyone else (and when there is no such source)."""
     if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
         return _deny()
     return next_auth(context, data_dict)
@@ -139,20 +145,14 @@ def _job_source(data_dict: DataDict) -> model.Package | None:
 def harvest_send_job_to_gather_queue(next_auth: AuthFunction, context: Context,
                                      data_dict: DataDict) -> AuthResult:
     """Sending a job (``id``) to the gather queue."""
-    pkg = _job_source(data_dict)
-    if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
-        return _deny()
-    return next_auth(context, data_dict)
+    return _for_admins_of(_job_source(data_dict), next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
 def harvest_job_abort(next_auth: AuthFunction, context: Context,
                       data_dict: DataDict) -> AuthResult:
     """Aborting a job (``source_id`` or job ``id``)."""
-    pkg = _job_source(data_dict)
-    if pkg is None or not may_administer_harvest(context.get("user"), [pkg.owner_org]):
-        return _deny()
-    return next_auth(context, data_dict)
+    return _for_admins_of(_job_source(data_dict), next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
@@ -187,11 +187,11 @@ def _org_refs(ref: Any) -> frozenset[str]:
 def _with_owner(up_func: Action, context: Context, data_dict: DataDict,
                 pkg: model.Package | None) -> Any:
     owner = (data_dict or {}).get("owner_org") or (pkg.owner_org if pkg is not None else None)
-    token = harvest_base.source_owner.set(_org_refs(owner))
+    token = harvest_secrets.source_owner.set(_org_refs(owner))
     try:
         return up_func(context, data_dict)
     finally:
-        harvest_base.source_owner.reset(token)
+        harvest_secrets.source_owner.reset(token)
 
 
 @tk.chained_action

@@ -139,64 +139,20 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
     left to the ``fill_full_text`` background job (queued here, after the commit).
     """
     stage = "_longan_stage_" + hashlib.sha1(resource_id.encode()).hexdigest()[:16]  # noqa: S324
-    stage_id, rid = sql.Identifier(stage), sql.Identifier(resource_id)
-    names = [sql.Identifier(c.id) for c in columns]
-    typed = sql.SQL(", ").join(
-        sql.SQL("{} {}").format(n, sql.SQL(c.type)) for n, c in zip(names, columns, strict=True))
-    col_list = sql.SQL(", ").join(names)
-
     engine = _write_engine()
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute("SET LOCAL statement_timeout = 0")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage_id))
-        cur.execute(sql.SQL("CREATE TABLE {} (_id serial, _full_text tsvector, {})").format(
-            stage_id, typed))
-        count = 0
-
-        def copy_from(fileobj: IO[Any]) -> None:
-            nonlocal count
-            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(stage_id, col_list)
-            try:
-                cur.copy_expert(statement.as_string(cur), fileobj, size=1 << 20)
-            except Exception as exc:  # psycopg2.DataError and friends
-                if getattr(exc, "pgcode", None):
-                    raise _copy_error(exc) from exc
-                raise
-            count += max(cur.rowcount, 0)
-
-        feed(copy_from)
+        count = _copy_into_stage(cur, stage, columns, feed)
         cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_id)").format(
-            stage_id, sql.Identifier(stage + "_pkey")))
+            sql.Identifier(stage), sql.Identifier(stage + "_pkey")))
         inline = count <= inline_full_text_rows()
         if inline:
-            cur.execute(sql.SQL("UPDATE {} SET _full_text = {}").format(
-                stage_id, _full_text_expr([c.id for c in columns if c.type in TEXTUAL])))
-            cur.execute(sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
-                sql.Identifier(stage + "_fts"), stage_id, _fts_method()))
-        # swap
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(rid))
-        cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(stage_id, rid))
-        cur.execute(sql.SQL("ALTER SEQUENCE {} RENAME TO {}").format(
-            sql.Identifier(stage + "__id_seq"), sql.Identifier(resource_id + "__id_seq")))
-        cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-            sql.Identifier(stage + "_pkey"), sql.Identifier(resource_id + "_pkey")))
-        if inline:
-            cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                sql.Identifier(stage + "_fts"),
-                sql.Identifier(index_name(resource_id, '"_full_text"'))))
-        cur.execute(sql.SQL(
-            "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
-            "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(rid))
-        for column in columns:
-            info = (comments or {}).get(column.id)
-            if info:
-                cur.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
-                    rid, sql.Identifier(column.id),
-                    sql.Literal(" " + json.dumps({"_info": info}, ensure_ascii=False,
-                                                 separators=(",", ":")))))
+            _index_full_text(cur, stage, columns)
+        _swap_in(cur, stage, resource_id, inline)
+        _comment_columns(cur, resource_id, columns, comments)
         cur.execute("DELETE FROM _table_stats WHERE resource_id = %s", (resource_id,))
         raw.commit()
     except BaseException:
@@ -207,6 +163,75 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
     if not inline:
         _queue_full_text(resource_id, count)
     return count
+
+
+def _copy_into_stage(cur: Any, stage: str, columns: list[Column],
+                     feed: Callable[[Any], None]) -> int:
+    """Create the staging table (``_id``, ``_full_text`` and the typed columns) and let ``feed``
+    COPY the rows into it; the number of rows copied."""
+    stage_id = sql.Identifier(stage)
+    names = [sql.Identifier(c.id) for c in columns]
+    typed = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(n, sql.SQL(c.type)) for n, c in zip(names, columns, strict=True))
+    col_list = sql.SQL(", ").join(names)
+    cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(stage_id))
+    cur.execute(sql.SQL("CREATE TABLE {} (_id serial, _full_text tsvector, {})").format(
+        stage_id, typed))
+    count = 0
+
+    def copy_from(fileobj: IO[Any]) -> None:
+        nonlocal count
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(stage_id, col_list)
+        try:
+            cur.copy_expert(statement.as_string(cur), fileobj, size=1 << 20)
+        except Exception as exc:  # psycopg2.DataError and friends
+            if getattr(exc, "pgcode", None):
+                raise _copy_error(exc) from exc
+            raise
+        count += max(cur.rowcount, 0)
+
+    feed(copy_from)
+    return count
+
+
+def _index_full_text(cur: Any, stage: str, columns: list[Column]) -> None:
+    """Fill ``_full_text`` of the staging table and build its index (a small table)."""
+    stage_id = sql.Identifier(stage)
+    cur.execute(sql.SQL("UPDATE {} SET _full_text = {}").format(
+        stage_id, _full_text_expr([c.id for c in columns if c.type in TEXTUAL])))
+    cur.execute(sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
+        sql.Identifier(stage + "_fts"), stage_id, _fts_method()))
+
+
+def _swap_in(cur: Any, stage: str, resource_id: str, inline: bool) -> None:
+    """Drop the previous version; give the staging table, its sequence and indexes the names
+    the DataStore gives them; add the DataStore's ``zfulltext`` trigger."""
+    rid = sql.Identifier(resource_id)
+    cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(rid))
+    cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(stage), rid))
+    cur.execute(sql.SQL("ALTER SEQUENCE {} RENAME TO {}").format(
+        sql.Identifier(stage + "__id_seq"), sql.Identifier(resource_id + "__id_seq")))
+    cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+        sql.Identifier(stage + "_pkey"), sql.Identifier(resource_id + "_pkey")))
+    if inline:
+        cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+            sql.Identifier(stage + "_fts"),
+            sql.Identifier(index_name(resource_id, '"_full_text"'))))
+    cur.execute(sql.SQL(
+        "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
+        "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(rid))
+
+
+def _comment_columns(cur: Any, resource_id: str, columns: list[Column],
+                     comments: dict[str, dict[str, Any]] | None) -> None:
+    """The DataStore's data dictionary (``_info`` of each column) as column comments."""
+    for column in columns:
+        info = (comments or {}).get(column.id)
+        if info:
+            cur.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                sql.Identifier(resource_id), sql.Identifier(column.id),
+                sql.Literal(" " + json.dumps({"_info": info}, ensure_ascii=False,
+                                             separators=(",", ":")))))
 
 
 def _queue_full_text(resource_id: str, rows: int) -> None:

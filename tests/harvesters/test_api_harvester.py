@@ -9,7 +9,7 @@ from ckan.plugins import toolkit as tk
 
 from ckanext.longan_opendata.demo import shared_db
 from ckanext.longan_opendata.harvesters.api import LonganApiHarvester
-from ckanext.longan_opendata.harvesters.base import ConfigError
+from ckanext.longan_opendata.harvesters.config import ConfigError
 
 from .conftest import activity_count, control, create_source, datastore_rows, run_harvest
 

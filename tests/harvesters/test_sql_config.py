@@ -6,7 +6,7 @@ import json
 import pytest
 from ckan.plugins import toolkit as tk
 
-from ckanext.longan_opendata.harvesters.base import ConfigError
+from ckanext.longan_opendata.harvesters.config import ConfigError
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import create_source

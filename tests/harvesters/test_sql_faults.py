@@ -12,6 +12,7 @@ from ckan.plugins import toolkit as tk
 
 from ckanext.longan_opendata.harvesters import loader
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
 
 from .conftest import create_source, datastore_rows, run_harvest
 
@@ -97,7 +98,7 @@ def test_a_source_failing_halfway_leaves_the_previous_complete_table(
                "FROM thong_ke.luong_mua_thang) TO STDOUT")
 
     def feed(copy_from):
-        LonganSqlHarvester._pipe_copy(conn, failing, copy_from)
+        pipe_copy(conn, failing, copy_from)
 
     with pytest.raises(psycopg2.errors.DivisionByZero):
         loader.load(resource_id, columns, feed)
