@@ -1,11 +1,14 @@
 """The harvest concern of the Long An portal (shipped as ``ckanext.longan_opendata.harvesters``).
 
-- the harvesters: :mod:`.base` (what both share), :mod:`.sql` (``longan_sql``, the shared
-  databases), :mod:`.api` (``longan_api``, the LGSP and REST services), :mod:`.loader` (COPY into
-  the DataStore);
+- the harvesters: :mod:`.base` (the stages both share), :mod:`.config` (a source's config and
+  dataset metadata), :mod:`.secrets` (named secrets and their host/organisation bindings),
+  :mod:`.claim` (one delivery per object), :mod:`.sql` (``longan_sql``, the shared databases, with
+  :mod:`.sql_config` and :mod:`.sql_source`), :mod:`.api` (``longan_api``, the LGSP and REST
+  services, with :mod:`.api_config` and :mod:`.http_client`), :mod:`.loader` (COPY into the
+  DataStore);
 - who may administer sources (:mod:`.admin_auth`), who may read harvest metadata
   (:mod:`.visibility`), the reviewer's approval of ``auto_publish`` (:mod:`.approval`, its API in
-  :mod:`.approval_actions`, its button in :mod:`.views`);
+  :mod:`.approval_actions`, its notice in :mod:`.helpers`, its button in :mod:`.views`);
 - operations: :mod:`.ops` (schedules, stuck jobs), :mod:`.queue` (the Redis connection of the
   consumers), :mod:`.cli` (``ckan longan harvest-due``).
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["get_actions", "get_auth_functions", "get_blueprints"]
+__all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers"]
 
 
 def _api_modules() -> tuple[Any, ...]:
@@ -31,6 +34,11 @@ def get_actions() -> dict[str, Any]:
 def get_auth_functions() -> dict[str, Any]:
     from ckanext.longan_opendata.registry import merged
     return merged(module.get_auth_functions() for module in _api_modules())
+
+
+def get_helpers() -> dict[str, Any]:
+    from . import helpers
+    return helpers.get_helpers()
 
 
 def get_blueprints() -> list[Any]:

@@ -85,18 +85,6 @@ def longan_license_summary(license_: dict[str, Any]) -> str:
     return license_.get(f"summary_{current_language()}") or license_.get("summary_vi", "")
 
 
-def longan_auto_publish_status(source_id: str) -> dict[str, Any] | None:
-    """The ``auto_publish`` approval of a harvest source for its page, with
-    ``can_approve`` for the current user; None when the user may not read it."""
-    try:
-        status = tk.get_action("longan_harvest_source_approval_show")({}, {"id": source_id})
-    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
-        return None
-    status["can_approve"] = tk.h.check_access(
-        "longan_harvest_source_approve_auto_publish", {"id": source_id})
-    return status
-
-
 def get_helpers() -> dict[str, Any]:
     return {
         name: fn for name, fn in globals().items()
