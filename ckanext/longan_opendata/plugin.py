@@ -17,8 +17,18 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.xloader.interfaces import IXloader
+from flask import Flask
 
-from ckanext.longan_opendata import dcat, harvesters, i18n, metadata, portal, registry, workflow
+from ckanext.longan_opendata import (
+    dcat,
+    harvesters,
+    i18n,
+    metadata,
+    portal,
+    registry,
+    security,
+    workflow,
+)
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import logs
@@ -53,10 +63,17 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPermissionLabels)
     p.implements(p.ISignal)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IXloader: xloader fetches a resource's URL from the server; no internal address
     def can_upload(self, resource_id: str) -> bool:
         return netguard.resource_url_allowed(resource_id)
+
+    # IMiddleware: checks of every request (NUL bytes, CSRF exemptions that stuck)
+    def make_middleware(self, app: Any, config: CKANConfig) -> Any:
+        if isinstance(app, Flask):
+            security.install(app)
+        return app
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
     def update_config(self, config: CKANConfig):

@@ -150,6 +150,28 @@ def test_cookie_post_needs_a_csrf_token_after_a_token_request(world, web):
     assert scripted.status_code == 302 and _state_and_org(again)[0] == wf.REJECTED
 
 
+def test_core_form_views_need_the_token_of_cookie_sessions_after_an_exemption(world, web):
+    """The same sticky exemption on a CKAN form (``dataset.edit``): once an anonymous visit or a
+    token request reached it, a logged-in browser's POST without a CSRF token is still refused."""
+    dataset = world.fresh(wf.DRAFT)
+    url = f"/dataset/edit/{dataset['name']}"
+    assert web.get(url).status_code in (403, 404)  # anonymous: CKAN exempts the edit view
+    assert web.get(url, headers={"Authorization": world.tokens["editor"]}).status_code == 200
+    from ckan.config.middleware.flask_app import csrf
+    assert "ckan.views.dataset.edit" in csrf._exempt_views
+    browser = _browser(world, "editor")
+    forged = browser.post(url, data={"title": "Bị sửa giả mạo", "name": dataset["name"]},
+                          headers={"Origin": "https://attacker.example"})
+    assert forged.status_code == 400
+    assert VIETNAMESE.search(forged.get_data(as_text=True))
+    model.Session.remove()
+    assert model.Package.get(dataset["id"]).title == dataset["title"]
+    # an API token request to the same form is still exempt, as CKAN intends
+    scripted = web.post(url, data={"title": dataset["title"], "name": dataset["name"]},
+                        headers={"Authorization": world.tokens["editor"]})
+    assert scripted.status_code != 400
+
+
 # 7. bad input is a 4xx with a Vietnamese message naming the field -------------------------------
 
 _NUL = "abc\x00def"

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request, send_from_directory
 
 from ckanext.longan_opendata.portal import helpers as portal_helpers
 from ckanext.longan_opendata.portal import usage
-from ckanext.longan_opendata.security import csrf, request_checks
+from ckanext.longan_opendata.security import csrf
 
 __all__ = ["portal"]
 
@@ -135,5 +135,4 @@ portal.add_url_rule(
     "/webassets/ckanext-datatablesview/vendor/FontAwesome/images/<path:path>",
     view_func=datatables_images)
 portal.after_app_request(_count)
-portal.before_app_request(request_checks.refuse_nul)  # every request, pages and API
 portal.before_request(csrf.protect)  # no POST view yet; any future form is protected
