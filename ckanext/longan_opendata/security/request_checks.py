@@ -61,7 +61,8 @@ def _field_with_nul() -> str | None:
 
 
 def refuse_nul() -> Response | None:
-    """``before_app_request``: 409 (API) or 400 (pages) for a request with a NUL byte."""
+    """Before every request (:func:`..install`): 409 (API) or 400 (pages) for a request with a
+    NUL byte."""
     field = _field_with_nul()
     if field is None:
         return None
