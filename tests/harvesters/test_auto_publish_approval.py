@@ -3,8 +3,6 @@ source's agency (or a sysadmin) approved the source's settings; a later edit voi
 Real shared test database, DataStore, Solr and web app."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
@@ -12,6 +10,7 @@ from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+from tests.web import csrf_token, logged_in_client
 
 from .conftest import create_source, run_harvest, update_source_config
 
@@ -132,16 +131,8 @@ def test_auto_publish_false_cannot_be_approved_and_bad_ids_are_refused(source, a
 
 
 # ------------------------------------------------------------------------------------ web page
-def _csrf(html: str) -> str:
-    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
-
-
 def _browser(user: dict) -> object:
-    client = _get_test_app()
-    form = client.get("/user/login").get_data(as_text=True)
-    client.post("/user/login", data={"login": user["name"], "password": PASSWORD,
-                                     "_csrf_token": _csrf(form)})
-    return client
+    return logged_in_client(user["name"], PASSWORD)
 
 
 NOTICE = "Tự động công bố: chờ người duyệt chấp thuận"
@@ -159,12 +150,12 @@ def test_source_page_notice_and_approve_button_for_the_reviewer_only(source, age
     action = f"/harvest/{source['name']}/tu-dong-cong-bo"
     assert reviewer.post(action, data={}).status_code == 400  # no CSRF token
     assert _status(source)["approved"] is False
-    done = reviewer.post(action, data={"_csrf_token": _csrf(page)}, follow_redirects=True)
+    done = reviewer.post(action, data={"_csrf_token": csrf_token(page)}, follow_redirects=True)
     assert done.status_code == 200
     html = done.get_data(as_text=True)
     assert NOTICE not in html and "Tự động công bố: đã được" in html
     assert _status(source)["approved"] is True
 
     forbidden = _browser(agency["steward"])
-    token = _csrf(forbidden.get(url).get_data(as_text=True))
+    token = csrf_token(forbidden.get(url).get_data(as_text=True))
     assert forbidden.post(action, data={"_csrf_token": token}).status_code == 403

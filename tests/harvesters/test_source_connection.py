@@ -4,14 +4,14 @@ a 500 and never the secret; through the API and through the web form (POST with 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 from ckanext.harvest.model import HarvestSource
+
+from tests.web import csrf_token, logged_in_client
 
 from .conftest import create_source, update_source_config
 
@@ -119,16 +119,8 @@ def test_api_source_connection_test(lgsp, sysadmin, org, monkeypatch):
 
 
 # ------------------------------------------------------------------------------------ web form
-def _csrf(html: str) -> str:
-    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
-
-
 def _browser(user: dict) -> object:
-    client = _get_test_app()
-    form = client.get("/user/login").get_data(as_text=True)
-    client.post("/user/login", data={"login": user["name"], "password": PASSWORD,
-                                     "_csrf_token": _csrf(form)})
-    return client
+    return logged_in_client(user["name"], PASSWORD)
 
 
 def test_web_form_shows_the_connection_error_in_vietnamese(shared_database, reader_env,
@@ -141,7 +133,7 @@ def test_web_form_shows_the_connection_error_in_vietnamese(shared_database, read
     config = _sql(shared_database, reader_env, [{"schema": "thong_ke", "table": "khong_co"}])
     data = {"name": "nguon-web", "title": "Nguồn web", "url": shared_database["reader_url"],
             "source_type": "longan_sql", "owner_org": org["id"], "frequency": "MANUAL",
-            "config": json.dumps(config), "save": "Save", "_csrf_token": _csrf(form)}
+            "config": json.dumps(config), "save": "Save", "_csrf_token": csrf_token(form)}
     page = client.post("/harvest/new", data=data)
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -6,9 +6,9 @@ import re
 
 import ckan.plugins.toolkit as tk
 import pytest
-from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata import workflow as wf
+from tests.web import csrf_token, logged_in_client
 
 from .conftest import PASSWORD, act
 
@@ -23,8 +23,7 @@ def _page(web, url, world, role, status=200):
     return response.get_data(as_text=True)
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+_csrf = csrf_token
 
 
 def _state(dataset) -> str:
@@ -57,10 +56,7 @@ def test_anonymous_gets_404_for_a_draft_page(world, web):
 def _browser(world, role):
     """A web client logged in through the login form, as a browser is. (A request logged in
     with an API token is exempt from CSRF, and CKAN then exempts the whole view.)"""
-    client = _get_test_app()
-    form = client.get("/user/login").get_data(as_text=True)
-    client.post("/user/login", data={"login": world.users[role], "password": PASSWORD,
-                                     "_csrf_token": _csrf(form)})
+    client = logged_in_client(world.users[role], PASSWORD)
     assert "not-authed" not in client.get("/dashboard/datasets").get_data(as_text=True)
     return client
 
