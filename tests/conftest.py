@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.smtp import inbox  # noqa: F401 (a fixture of the whole suite)
+
 PROJECT_MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 
 

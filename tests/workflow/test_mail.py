@@ -1,46 +1,14 @@
 """E-mails of the workflow, sent through CKAN's mailer to a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
-import email
 import logging
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from ckanext.longan_opendata import workflow as wf
+from tests.smtp import free_port
 
 from .conftest import act
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture()
-def inbox(ckan_config, monkeypatch):
-    handler = _Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{port}")
-    monkeypatch.setitem(ckan_config, "smtp.mail_from", "cong-du-lieu@longan.test")
-    yield handler.messages
-    controller.stop()
 
 
 def _user_email(name: str) -> str:
@@ -82,7 +50,7 @@ def test_decisions_tell_the_submitter(people, inbox, transition, state, words):
 
 def test_a_mail_server_that_is_down_never_blocks_a_transition(people, ckan_config, monkeypatch,
                                                               caplog):
-    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{_free_port()}")  # nobody there
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{free_port()}")  # nobody there
     pkg = people.fresh(wf.DRAFT)
     logger = logging.getLogger("ckanext.longan_opendata.workflow.mail")
     # imported before the test config's fileConfig, which disabled it; the ckanext logger does
