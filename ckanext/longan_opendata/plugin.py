@@ -23,6 +23,7 @@ from ckanext.longan_opendata import (
     dcat,
     harvesters,
     i18n,
+    linkcheck,
     metadata,
     portal,
     registry,
@@ -35,7 +36,7 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, linkcheck)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
