@@ -26,6 +26,7 @@ from ckanext.longan_opendata import (
     linkcheck,
     metadata,
     portal,
+    quality,
     registry,
     security,
     workflow,
@@ -36,7 +37,8 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, linkcheck)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, linkcheck,
+                                   quality)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
@@ -94,11 +96,12 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
-        return search.facets(facets_dict)
+        return quality.facets(search.facets(facets_dict))
 
     # IPackageController (workflow: state and history in package_show, history not indexed)
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return search.index_fields(workflow.before_dataset_index(pkg_dict))
+        return quality.before_dataset_index(
+            search.index_fields(workflow.before_dataset_index(pkg_dict)))
 
     def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
         workflow.after_dataset_show(context, pkg_dict)
@@ -108,7 +111,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.label_facet_items(search_results)
+        return quality.label_facet_items(search.label_facet_items(search_results))
 
     # IPermissionLabels: only published datasets are public
     _labels = workflow.WorkflowPermissionLabels()

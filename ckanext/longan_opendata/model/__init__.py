@@ -2,6 +2,7 @@
 (``ckan db upgrade -p longan_opendata``), never by ``create_all``."""
 from .harvest_approval import approval_table
 from .link_check import link_check_table
+from .quality import quality_snapshot_table
 from .usage import usage_table
 
-__all__ = ["approval_table", "link_check_table", "usage_table"]
+__all__ = ["approval_table", "link_check_table", "quality_snapshot_table", "usage_table"]

@@ -1,0 +1,58 @@
+"""``ckan longan quality snapshot`` (the day's scores into the history, and the search index
+brought up to date) and ``ckan longan quality report [--send]`` (the agencies' reports)."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import click
+
+__all__ = ["COMMANDS"]
+
+
+@click.group(short_help="Quality scores: snapshot, reports")
+def quality():
+    """Quality scores of the datasets (see /chat-luong)."""
+
+
+@quality.command()
+@click.option("--no-reindex", is_flag=True, help="Do not reindex datasets whose score changed.")
+def snapshot(no_reindex: bool):
+    """Score every dataset, keep today's scores, reindex the changed ones. Run daily (cron)."""
+    from ckan.lib.search import rebuild
+
+    from ckanext.longan_opendata.quality import snapshot as snap
+
+    started = time.perf_counter()
+    rows = list(snap.rescore_all(dt.date.today()))
+    snap.store(rows)
+    changed = [row["package_id"] for row in rows if row["changed"]]
+    if not no_reindex:
+        for package_id in changed:
+            rebuild(package_id)
+    click.echo(f"quality snapshot: {len(rows)} datasets scored, {len(changed)} changed "
+               f"(reindexed: {0 if no_reindex else len(changed)}), "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+@quality.command()
+@click.option("--send", is_flag=True, help="E-mail each report to the agency's stewards.")
+@click.option("--agency", default=None, help="Only this agency (name or id).")
+def report(send: bool, agency: str | None):
+    """Print (or e-mail with --send) each agency's quality report. Run weekly (cron)."""
+    from ckanext.longan_opendata.quality import report as reports
+
+    if send:
+        for name, count in reports.send_all(only=agency):
+            click.echo(f"{name}: {count} e-mail(s) sent")
+        return
+    for org in reports.agencies():
+        if agency and agency not in (org.name, org.id):
+            continue
+        found = reports.build(org)
+        click.echo(f"{org.name}: {found['datasets']} datasets, average "
+                   f"{found['average_percent']}%, {len(found['broken_links'])} broken links, "
+                   f"{len(found['outdated'])} outdated")
+
+
+COMMANDS = [quality]
