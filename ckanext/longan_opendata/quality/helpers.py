@@ -46,8 +46,11 @@ def longan_quality_sorting() -> list[tuple[str, str]]:
 
 
 def longan_quality_may_fix(pkg: dict[str, Any]) -> bool:
-    """Whether the current user may edit the dataset (and so sees what to fix)."""
-    return bool(tk.h.check_access("package_update", {"id": pkg.get("id")}))
+    """Whether the current user is a steward of the dataset's agency (and so sees what to fix,
+    even where the workflow lets only a reviewer edit a published dataset)."""
+    from ckanext.longan_opendata import workflow
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    return bool(user) and workflow.is_steward(user, pkg.get("owner_org"))
 
 
 def longan_quality_agency(org_id: str) -> dict[str, Any] | None:

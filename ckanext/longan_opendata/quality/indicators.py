@@ -42,6 +42,10 @@ DIMENSIONS: dict[str, str] = {
     "freshness": _("Freshness"),
 }
 
+#: rating id → English label (MQA's)
+RATING_LABELS: dict[str, str] = {"excellent": _("Excellent"), "good": _("Good"),
+                                 "sufficient": _("Sufficient"), "bad": _("Bad")}
+
 #: formats without a proprietary specification, and formats a program can read
 NON_PROPRIETARY = frozenset({"csv", "json", "xml", "geojson", "ods", "rdf", "txt", "api"})
 MACHINE_READABLE = frozenset({"csv", "json", "xml", "geojson", "ods", "rdf", "xlsx", "shp",
@@ -197,10 +201,10 @@ def _dcat_recommended(facts: Facts) -> float:
 # freshness
 
 def last_update(pkg: dict[str, Any]) -> dt.date | None:
-    """The latest of the dataset's and its resources' modification dates."""
+    """The latest of the dataset's change and its resources' data changes (``last_modified``,
+    set when a file is uploaded or replaced)."""
     stamps = [pkg.get("metadata_modified")] + [
-        r.get("last_modified") or r.get("metadata_modified") for r in pkg.get("resources") or []
-        if isinstance(r, dict)]
+        r.get("last_modified") for r in pkg.get("resources") or [] if isinstance(r, dict)]
     dates = []
     for stamp in stamps:
         if isinstance(stamp, str) and stamp:

@@ -14,7 +14,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.longan_opendata.quality import dcat_shapes
-from ckanext.longan_opendata.quality.indicators import DIMENSIONS, INDICATORS, Facts
+from ckanext.longan_opendata.quality.indicators import (
+    DIMENSIONS,
+    INDICATORS,
+    RATING_LABELS,
+    Facts,
+)
 
 __all__ = ["RATINGS", "Score", "evaluate", "explain", "rating"]
 
@@ -22,8 +27,6 @@ __all__ = ["RATINGS", "Score", "evaluate", "explain", "rating"]
 #: Good 221–350, Sufficient 121–220, Bad 0–120
 RATINGS: tuple[tuple[str, float], ...] = (
     ("excellent", 351 / 405), ("good", 221 / 405), ("sufficient", 121 / 405), ("bad", 0.0))
-RATING_LABELS = {"excellent": "Excellent", "good": "Good", "sufficient": "Sufficient",
-                 "bad": "Bad"}
 
 
 @dataclass

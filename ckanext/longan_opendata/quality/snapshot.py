@@ -26,6 +26,13 @@ __all__ = ["agency_averages", "indexed_datasets", "latest_day", "rescore_all", "
 PAGE = 1000
 
 
+def _is_public(pkg: dict[str, Any]) -> bool:
+    """Public as the workflow's permission labels say: not private, and published."""
+    from ckanext.longan_opendata import workflow
+    return not tk.asbool(pkg.get("private")) and workflow.is_public_state(
+        workflow.state_of_dict(pkg))
+
+
 def indexed_datasets(page: int = PAGE, owner_org: str | None = None
                      ) -> Iterator[dict[str, Any]]:
     """Every active dataset of this site in the index (of one agency, if given): ``{id,
@@ -40,12 +47,12 @@ def indexed_datasets(page: int = PAGE, owner_org: str | None = None
     while True:
         found = solr.search(
             q="*:*", fq=filters,
-            fl="id,owner_org,permission_labels,validated_data_dict", sort="id asc",
+            fl="id,validated_data_dict", sort="index_id asc",
             rows=page, cursorMark=cursor)
         for doc in found.docs:
             pkg = json.loads(doc.get("validated_data_dict") or "{}")
-            yield {"id": doc["id"], "owner_org": doc.get("owner_org"),
-                   "public": "public" in (doc.get("permission_labels") or []),
+            yield {"id": doc["id"], "owner_org": pkg.get("owner_org"),
+                   "public": _is_public(pkg),
                    "pkg": pkg, "indexed": (pkg.get("longan_quality") or {}).get("percent")}
         if found.nextCursorMark == cursor:
             return
