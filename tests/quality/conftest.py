@@ -13,6 +13,7 @@ import pytest
 from ckan import model
 from ckan.lib.search import rebuild
 from ckan.tests import factories
+from ckan.tests.helpers import _get_test_app
 
 from tests.conftest import PROJECT_MIGRATED_PLUGINS
 from tests.metadata.conftest import complete_dataset
@@ -23,6 +24,7 @@ PASSWORD = "MatKhau-2026!"
 @dataclass
 class World:
     users: dict[str, str]
+    tokens: dict[str, str]
     org: dict[str, Any]
     other_org: dict[str, Any]
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -51,7 +53,8 @@ def _build() -> World:
     other = factories.Organization(title="Sở Y tế", users=[
         {"name": users["other_editor"], "capacity": "editor"}])
     editor = users["editor"]
-    world = World(users=users, org=org, other_org=other)
+    tokens = {role: factories.APIToken(user=name)["token"] for role, name in users.items()}
+    world = World(users=users, tokens=tokens, org=org, other_org=other)
     world.datasets["good"] = _published(editor, **complete_dataset(
         owner_org=org["id"], name="tot", title="Bộ dữ liệu tốt", tag_string="dân số",
         legal_basis="QĐ 1", resources=[{"url": "http://data.test/tot.csv", "format": "CSV",
@@ -91,3 +94,15 @@ def world(reset_db, migrate_db_for, reset_index):
     reset_index()
     yield _build()
     plugins.unload_all()
+
+
+@pytest.fixture(scope="module")
+def web(world):
+    """One test app for the module; a role's requests carry its API token."""
+    return _get_test_app()
+
+
+def get(web, world: World, url: str, role: str | None = None):
+    """GET ``url`` as ``role`` (its API token; anonymous when None)."""
+    headers = {"Authorization": world.tokens[role]} if role else {}
+    return web.get(url, headers=headers)

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import pytest
-from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata.quality import report as reports
 from ckanext.longan_opendata.quality.cli import quality as quality_cli
 from ckanext.longan_opendata.quality.indicators import INDICATORS
-from tests.web import logged_in_client
-
-from .conftest import PASSWORD, act
+from .conftest import act, get
 
 OK, DENIED = "ok", "denied"
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
@@ -65,8 +62,8 @@ def test_show_explains_the_score(world):
     assert {"access_url_ok", "download_url_ok", "format_matches"} <= set(other["skipped"])
 
 
-def test_bad_input_is_a_4xx_naming_the_field(world):
-    app = _get_test_app()
+def test_bad_input_is_a_4xx_naming_the_field(world, web):
+    app = web
     for params in ({}, {"id": ""}):
         response = app.get("/api/3/action/longan_quality_show", query_string=params)
         assert response.status_code == 409
@@ -77,7 +74,7 @@ def test_bad_input_is_a_4xx_naming_the_field(world):
     assert app.get("/api/3/action/longan_quality_report?id=khong-co").status_code == 404
 
 
-def test_search_sorts_and_facets_by_quality(world):
+def test_search_sorts_and_facets_by_quality(world, web):
     best = act("package_search", None, sort="quality_percent desc", rows=10,
                **{"facet.field": '["vocab_quality_rating"]'})
     names = [d["name"] for d in best["results"]]
@@ -89,24 +86,23 @@ def test_search_sorts_and_facets_by_quality(world):
     assert [d["name"] for d in worst["results"]] == names[::-1] or \
         worst["results"][0]["name"] == "kem"
     assert sum(best["facets"]["vocab_quality_rating"].values()) == best["count"]
-    page = _get_test_app().get("/dataset/?sort=quality_percent+desc")
+    page = get(web, world, "/dataset/?sort=quality_percent+desc")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.index("Bộ dữ liệu tốt") < html.index("Bộ dữ liệu kém")
     assert "quality_percent asc" in html                # the sort is offered
 
 
-def test_dataset_page_shows_badge_and_fix_list_to_editors(world):
-    anonymous = _get_test_app().get("/dataset/kem").get_data(as_text=True)
+def test_dataset_page_shows_badge_and_fix_list_to_editors(world, web):
+    anonymous = get(web, world, "/dataset/kem").get_data(as_text=True)
     assert 'class="longan-quality"' in anonymous and 'data-indicator="access_url_ok"' in anonymous
     assert "longan-quality-fix" not in anonymous
-    editor = logged_in_client(world.users["editor"], PASSWORD)
-    html = editor.get("/dataset/kem").get_data(as_text=True)
+    html = get(web, world, "/dataset/kem", "editor").get_data(as_text=True)
     assert 'class="longan-quality-fix"' in html and 'data-indicator="keywords"' in html
 
 
-def test_methodology_page_in_vietnamese_and_english(world):
-    app = _get_test_app()
+def test_methodology_page_in_vietnamese_and_english(world, web):
+    app = web
     for prefix in ("", "/en"):
         html = app.get(f"{prefix}/chat-luong").get_data(as_text=True)
         assert html.count('<tr data-indicator="') == len(INDICATORS)
@@ -115,7 +111,7 @@ def test_methodology_page_in_vietnamese_and_english(world):
     assert "Keywords" in app.get("/en/chat-luong").get_data(as_text=True)
 
 
-def test_snapshot_dashboard_and_agency_ranking(world, cli):
+def test_snapshot_dashboard_and_agency_ranking(world, web, cli):
     result = cli.invoke(quality_cli, ["snapshot"])
     assert result.exit_code == 0, result.output
     assert "datasets scored" in result.output
@@ -126,19 +122,18 @@ def test_snapshot_dashboard_and_agency_ranking(world, cli):
     assert sorted(a["rank"] for a in agencies.values()) == [1, 2]
     assert dashboard["worst"][0]["name"] == "kem"
     assert dashboard["trend"] and dashboard["trend"][-1]["datasets"] == 4
-    html = _get_test_app().get("/chat-luong/bang-dieu-khien").get_data(as_text=True)
+    html = get(web, world, "/chat-luong/bang-dieu-khien").get_data(as_text=True)
     assert f'data-agency="{world.org["name"]}"' in html and 'data-dataset="kem"' in html
-    org_page = _get_test_app().get(f"/organization/{world.org['name']}").get_data(as_text=True)
+    org_page = get(web, world, f"/organization/{world.org['name']}").get_data(as_text=True)
     assert 'class="longan-agency-quality"' in org_page
 
 
-def test_report_page_for_members_only(world):
+def test_report_page_for_members_only(world, web):
     url = f"/chat-luong/co-quan/{world.org['name']}"
-    assert _get_test_app().get(url).status_code == 403
-    other = logged_in_client(world.users["other_editor"], PASSWORD)
-    assert other.get(url).status_code == 403
-    member = logged_in_client(world.users["member"], PASSWORD)
-    response = member.get(url)
+    assert get(web, world, url).status_code == 403
+    assert get(web, world, url, "other_editor").status_code == 403
+    assert get(web, world, "/chat-luong/co-quan/khong-co", "sysadmin").status_code == 404
+    response = get(web, world, url, "member")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Bộ dữ liệu kém" in html and "Bộ dữ liệu cũ" in html
