@@ -53,7 +53,8 @@ def _shacl_missing(graph: Graph, shapes: Graph, pkgs: dict[str, dict]) -> set[tu
             continue
         owner = next(pkg for pkg in pkgs.values() if str(focus).endswith(pkg["id"])
                      or any(str(focus).endswith(r["id"]) for r in pkg["resources"]))
-        found.add((owner["id"], _node(str(focus), owner), str(results.value(result, SH.resultPath))))
+        path = str(results.value(result, SH.resultPath))
+        found.add((owner["id"], _node(str(focus), owner), path))
     return found
 
 

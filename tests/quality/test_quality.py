@@ -9,6 +9,7 @@ import pytest
 from ckanext.longan_opendata.quality import report as reports
 from ckanext.longan_opendata.quality.cli import quality as quality_cli
 from ckanext.longan_opendata.quality.indicators import INDICATORS
+
 from .conftest import act, get
 
 OK, DENIED = "ok", "denied"
