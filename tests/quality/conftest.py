@@ -69,6 +69,9 @@ def _build() -> World:
         owner_org=other["id"], name="y-te", title="Cơ sở y tế", tag_string="y tế"))
     world.datasets["draft"] = act("package_create", editor, **complete_dataset(
         owner_org=org["id"], name="nhap", title="Bản nháp"))
+    world.datasets["pending"] = act("package_create", editor, **complete_dataset(
+        owner_org=org["id"], name="cho-duyet", title="Chờ duyệt", tag_string="dân số"))
+    act("longan_workflow_submit", editor, id=world.datasets["pending"]["id"])
 
     good_res, poor_res = (world.datasets[k]["resources"][0] for k in ("good", "poor"))
     checks.save(good_res["id"], world.datasets["good"]["id"],

@@ -102,6 +102,12 @@ def test_dataset_page_shows_badge_and_fix_list_to_editors(world, web):
     assert 'class="longan-quality-fix"' in html and 'data-indicator="keywords"' in html
 
 
+def test_review_queue_shows_the_score(world, web):
+    html = get(web, world, "/cho-duyet", "admin").get_data(as_text=True)
+    item = html[html.index('data-dataset="cho-duyet"'):]
+    assert 'class="badge bg-success longan-quality-badge" data-rating="excellent"' in item[:3000]
+
+
 def test_methodology_page_in_vietnamese_and_english(world, web):
     app = web
     for prefix in ("", "/en"):
@@ -127,6 +133,9 @@ def test_snapshot_dashboard_and_agency_ranking(world, web, cli):
     assert f'data-agency="{world.org["name"]}"' in html and 'data-dataset="kem"' in html
     org_page = get(web, world, f"/organization/{world.org['name']}").get_data(as_text=True)
     assert 'class="longan-agency-quality"' in org_page
+    figures = act("longan_stats", world.users["sysadmin"], fresh=True)["quality"]
+    assert figures["by_agency"][world.org["name"]] == agencies[world.org["name"]]["percent"]
+    assert sum(figures["by_rating"].values()) == 4 and figures["snapshot_day"]
 
 
 def test_report_page_for_members_only(world, web):

@@ -25,6 +25,7 @@ from ckanext.longan_opendata.metadata.search import (
     FACET_UNITS_OLD,
 )
 from ckanext.longan_opendata.portal import usage
+from ckanext.longan_opendata.quality.snapshot import figures as quality_figures
 from ckanext.longan_opendata.security import params as checks
 
 __all__ = ["get_actions"]
@@ -201,6 +202,7 @@ def compute_stats() -> dict[str, Any]:
         "harvest_sources": _harvest_sources(),
         "updated_within_frequency": _freshness(),
         "most_viewed": usage.most_viewed(limit=10),
+        "quality": quality_figures(),
     }
 
 
@@ -226,6 +228,8 @@ def longan_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
         error_count}``, errors of the last job); ``updated_within_frequency``
         (``datasets_with_frequency``, ``updated_on_time``, ``share`` between 0 and 1 or null,
         ``per_frequency``); ``most_viewed`` (list of ``{id, name, title, views}``);
+        ``quality`` (``by_rating``: rating → datasets, ``average_percent``, ``by_agency``: agency
+        name → average percent, ``snapshot_day``, see ``/chat-luong``);
         ``generated_at`` (ISO 8601, UTC).
     :rtype: dict
     """

@@ -21,7 +21,8 @@ from ckanext.longan_opendata.model import quality_snapshot_table as table
 from ckanext.longan_opendata.quality import links, score
 from ckanext.longan_opendata.quality.indicators import INDICATORS
 
-__all__ = ["agency_averages", "indexed_datasets", "latest_day", "rescore_all", "store", "trend"]
+__all__ = ["agency_averages", "figures", "indexed_datasets", "latest_day", "rescore_all",
+           "store", "trend"]
 
 PAGE = 1000
 
@@ -161,3 +162,23 @@ def trend(owner_org: str | None = None, days: int = 365) -> list[dict[str, Any]]
         query = query.where(table.c.owner_org == owner_org)
     return [{"day": day.isoformat(), "percent": round(100 * s / m) if m else 0, "datasets": n}
             for day, s, m, n in model.Session.execute(query)]
+
+
+def figures() -> dict[str, Any]:
+    """The quality figures of ``longan_stats`` (public datasets): datasets per rating (search
+    index, current), average percent and per agency (latest snapshot)."""
+    from ckanext.longan_opendata.quality.search import FACET_RATING
+    found = tk.get_action("package_search")({"user": ""}, {  # type: ignore[typeddict-item]
+        "rows": 0, "facet.field": [FACET_RATING], "facet.limit": -1})
+    agencies = agency_averages(public_only=True)
+    total = sum(a["score"] for a in agencies)
+    maximum = sum(a["max"] for a in agencies)
+    names = dict(model.Session.query(model.Group.id, model.Group.name).filter(
+        model.Group.id.in_([a["owner_org"] for a in agencies if a["owner_org"]])))
+    day = latest_day()
+    return {
+        "by_rating": found.get("facets", {}).get(FACET_RATING, {}),
+        "average_percent": round(100 * total / maximum) if maximum else None,
+        "by_agency": {names.get(a["owner_org"], a["owner_org"]): a["percent"] for a in agencies},
+        "snapshot_day": day.isoformat() if day else None,
+    }
