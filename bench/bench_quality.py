@@ -155,9 +155,11 @@ def seed(count: int, templates: int) -> int:
 
     solr = make_connection()
     have = solr.search(q=f"name:{PREFIX}*", rows=0).hits
-    if have >= count:
+    if have == count:
         print(f"seed: {have} bench datasets already in the index (reused)")
         return have
+    if have:   # another size: the clones go, the real templates stay
+        solr.delete(q=f"name:{PREFIX}* -name:{PREFIX}mau-*", commit=True)
     started = time.perf_counter()
     pkgs = _templates(templates)
     docs = _captured_docs(pkgs)

@@ -1,6 +1,6 @@
 """Auth functions of the quality score: reading a score follows ``package_show`` (drafts never
 leak); the methodology and the dashboard (public datasets only) are open; an agency's report is
-for its members and sysadmins; the snapshot is for sysadmins (the CLI runs as the site user)."""
+for its members and sysadmins. The snapshot and the e-mails are CLI commands (no action)."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,11 +36,7 @@ def longan_quality_report(context: Context, data_dict: DataDict) -> AuthResult:
             "msg": tk._("Only the agency's members may read its quality report")}
 
 
-def longan_quality_snapshot(context: Context, data_dict: DataDict) -> AuthResult:
-    return {"success": False, "msg": tk._("Only sysadmins may record a quality snapshot")}
-
-
 def get_auth_functions() -> dict[str, Any]:
     return {name: globals()[name] for name in (
         "longan_quality_show", "longan_quality_methodology", "longan_quality_dashboard",
-        "longan_quality_report", "longan_quality_snapshot")}
+        "longan_quality_report")}

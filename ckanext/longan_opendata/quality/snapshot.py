@@ -14,6 +14,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401 (sa.dialects.postgresql.JSONB)
 from ckan import model
 from ckan.lib.search.common import make_connection
 
@@ -117,13 +118,25 @@ def _public_now() -> sa.sql.Select:
                                              model.Package.private.is_(False))
 
 
+def _dimension_sums() -> list[Any]:
+    """SQL sums of each dimension's points and maximum (the JSON column, in PostgreSQL)."""
+    from ckanext.longan_opendata.quality.indicators import DIMENSIONS
+    as_json = sa.cast(table.c.dimensions, sa.dialects.postgresql.JSONB)
+    return [sa.func.coalesce(sa.func.sum(sa.cast(as_json[dim][i].astext, sa.Integer)), 0)
+            .label(f"{dim}_{i}") for dim in DIMENSIONS for i in (0, 1)]
+
+
 def agency_averages(public_only: bool = True) -> list[dict[str, Any]]:
     """Per agency, on the latest day: datasets, average percent, ratings, per-dimension
-    percent; best first, with its rank."""
+    percent and the weakest dimension; best first, with its rank (summed in SQL)."""
+    from ckanext.longan_opendata.quality.indicators import DIMENSIONS
     day = latest_day()
     if day is None:
         return []
-    query = sa.select(table).where(table.c.day == day)
+    query = (sa.select(table.c.owner_org, table.c.rating, sa.func.count().label("n"),
+                       sa.func.sum(table.c.score).label("score"),
+                       sa.func.sum(table.c.max).label("max"), *_dimension_sums())
+             .where(table.c.day == day).group_by(table.c.owner_org, table.c.rating))
     if public_only:
         query = query.where(table.c.public.is_(True),
                             table.c.package_id.in_(_public_now().scalar_subquery()))
@@ -131,15 +144,15 @@ def agency_averages(public_only: bool = True) -> list[dict[str, Any]]:
     for row in model.Session.execute(query).mappings():
         agency = agencies.setdefault(row["owner_org"] or "", {
             "owner_org": row["owner_org"], "datasets": 0, "score": 0, "max": 0,
-            "ratings": dict.fromkeys(score.RATING_LABELS, 0), "dimensions": {}})
-        agency["datasets"] += 1
-        agency["score"] += row["score"]
-        agency["max"] += row["max"]
-        agency["ratings"][row["rating"]] += 1
-        for dim, (points, maximum) in json.loads(row["dimensions"]).items():
-            pair = agency["dimensions"].setdefault(dim, [0, 0])
-            pair[0] += points
-            pair[1] += maximum
+            "ratings": dict.fromkeys(score.RATING_LABELS, 0),
+            "dimensions": {dim: [0, 0] for dim in DIMENSIONS}})
+        agency["datasets"] += row["n"]
+        agency["score"] += int(row["score"])
+        agency["max"] += int(row["max"])
+        agency["ratings"][row["rating"]] += row["n"]
+        for dim, pair in agency["dimensions"].items():
+            pair[0] += int(row[f"{dim}_0"])
+            pair[1] += int(row[f"{dim}_1"])
     ranked = sorted(agencies.values(), key=lambda a: -(a["score"] / a["max"] if a["max"] else 0))
     for rank, agency in enumerate(ranked, 1):
         agency["rank"] = rank
