@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 
 from ckanext.longan_opendata.security import netguard
 
-from . import base, loader
+from . import base, completeness, loader
 from .api_config import SECRET_OF, TYPES, check_api_config
 from .config import ConfigError, check_connection_enabled, err
 from .http_client import ApiError, Client, dig, page_query
@@ -226,6 +226,9 @@ class LonganApiHarvester(base.LonganHarvester):
                         f"{len(stream.problems)} malformed records",
                         row=stream.problems[0].row, column=stream.problems[0].column)
 
+            if item.get(completeness.TEMPORAL_KEY):
+                content["temporal"] = completeness.records_period(
+                    spool, item[completeness.TEMPORAL_KEY])
             title = item.get("title") or item["path"]
             description = (f"Dữ liệu thu thập tự động từ dịch vụ `{item['path']}` "
                            f"({dt.date.today().isoformat()}). / Harvested from the service "

@@ -10,6 +10,7 @@ import click
 from ckanext.longan_opendata.dcat import cli as dcat_cli
 from ckanext.longan_opendata.demo import cli as demo_cli
 from ckanext.longan_opendata.harvesters import cli as harvest_cli
+from ckanext.longan_opendata.linkcheck import cli as linkcheck_cli
 from ckanext.longan_opendata.ops import cli as ops_cli
 from ckanext.longan_opendata.quality import cli as quality_cli
 from ckanext.longan_opendata.workflow import cli as workflow_cli
@@ -22,6 +23,7 @@ def longan():
     """Commands of the Long An open data portal."""
 
 
-for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli, quality_cli):
+for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli, linkcheck_cli,
+                quality_cli):
     for _command in _module.COMMANDS:
         longan.add_command(_command)

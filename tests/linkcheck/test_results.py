@@ -60,9 +60,21 @@ def test_show_follows_resource_show(datasets):
     shown = helpers.call_action("longan_linkcheck_show", context=dict(anonymous),
                                 id=public["resources"][0]["id"])
     assert shown["status"] == "mislabelled" and shown["format_ok"] is False
-    with pytest.raises(tk.NotAuthorized):
-        helpers.call_action("longan_linkcheck_show", context=dict(anonymous),
-                            id=hidden["resources"][0]["id"])
+    outsider, member = factories.User(), factories.User()
+    helpers.call_action("organization_member_create", id=hidden["owner_org"],
+                        username=member["name"], role="editor")
+    for who, may in ((anonymous, False), ({"user": outsider["name"]}, False),
+                     ({"user": member["name"]}, True)):
+        context = {**who, "ignore_auth": False}
+        if may:
+            assert helpers.call_action("longan_linkcheck_show", context=context,
+                                       id=hidden["resources"][0]["id"])["status"] == "mislabelled"
+        else:
+            with pytest.raises(tk.NotAuthorized):
+                helpers.call_action("longan_linkcheck_show", context=context,
+                                    id=hidden["resources"][0]["id"])
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("longan_linkcheck_show", context=dict(anonymous), id="nothing")
     with pytest.raises(tk.ValidationError) as err:
         helpers.call_action("longan_linkcheck_show", context=dict(anonymous), id=["x"])
     assert "id" in err.value.error_dict
