@@ -72,6 +72,14 @@ def _build() -> World:
     world.datasets["pending"] = act("package_create", editor, **complete_dataset(
         owner_org=org["id"], name="cho-duyet", title="Chờ duyệt", tag_string="dân số"))
     act("longan_workflow_submit", editor, id=world.datasets["pending"]["id"])
+    # for the DCAT-AP check: a resource without description, a format outside the vocabulary;
+    # no resource at all
+    world.datasets["odd"] = _published(users["other_editor"], **complete_dataset(
+        owner_org=other["id"], name="la", title="Tài nguyên lạ",
+        resources=[{"url": "http://data.test/b.csv", "format": "CSV", "description": "Có"},
+                   {"url": "http://data.test/c.txt", "format": "TXT"}]))
+    world.datasets["empty"] = act("package_create", editor, **complete_dataset(
+        owner_org=org["id"], name="rong", title="Không có tài nguyên", resources=[]))
 
     good_res, poor_res = (world.datasets[k]["resources"][0] for k in ("good", "poor"))
     checks.save(good_res["id"], world.datasets["good"]["id"],
@@ -88,14 +96,21 @@ def _build() -> World:
     return world
 
 
+_built: dict[str, World] = {}
+
+
 @pytest.fixture(scope="module")
 def world(reset_db, migrate_db_for, reset_index):
+    """Built once for the directory; again only if another module wiped the database."""
     plugins.load_all()
-    reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    reset_index()
-    yield _build()
+    built = _built.get("world")
+    if built is None or model.Group.get(built.org["id"]) is None:
+        reset_db()
+        for plugin in PROJECT_MIGRATED_PLUGINS:
+            migrate_db_for(plugin)
+        reset_index()
+        built = _built["world"] = _build()
+    yield built
     plugins.unload_all()
 
 

@@ -128,14 +128,14 @@ def test_snapshot_dashboard_and_agency_ranking(world, web, cli):
     assert agencies[world.org["name"]]["datasets"] == 3      # public only: no draft
     assert sorted(a["rank"] for a in agencies.values()) == [1, 2]
     assert dashboard["worst"][0]["name"] == "kem"
-    assert dashboard["trend"] and dashboard["trend"][-1]["datasets"] == 4
+    assert dashboard["trend"] and dashboard["trend"][-1]["datasets"] == 5   # public ones
     html = get(web, world, "/chat-luong/bang-dieu-khien").get_data(as_text=True)
     assert f'data-agency="{world.org["name"]}"' in html and 'data-dataset="kem"' in html
     org_page = get(web, world, f"/organization/{world.org['name']}").get_data(as_text=True)
     assert 'class="longan-agency-quality"' in org_page
     figures = act("longan_stats", world.users["sysadmin"], fresh=True)["quality"]
     assert figures["by_agency"][world.org["name"]] == agencies[world.org["name"]]["percent"]
-    assert sum(figures["by_rating"].values()) == 4 and figures["snapshot_day"]
+    assert sum(figures["by_rating"].values()) == 5 and figures["snapshot_day"]
 
 
 def test_report_page_for_members_only(world, web):

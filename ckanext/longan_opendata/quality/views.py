@@ -34,6 +34,8 @@ def agency_report(id: str) -> str:
         report = tk.get_action("longan_quality_report")(_context(), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Agency not found"))
+    except tk.ValidationError as error:
+        return tk.abort(400, "; ".join(str(m) for ms in error.error_dict.values() for m in ms))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the agency's members may read its quality report"))
     return tk.render("longan/quality/report.html", {"report": report})
