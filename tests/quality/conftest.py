@@ -64,7 +64,8 @@ def _build() -> World:
                                         resources=[{"url": "http://data.test/kem.pdf",
                                                     "format": "PDF"}])
     world.datasets["late"] = _published(editor, **complete_dataset(
-        owner_org=org["id"], name="cu", title="Bộ dữ liệu cũ", frequency="annual"))
+        owner_org=org["id"], name="cu", title="Bộ dữ liệu cũ", frequency="annual",
+        harvest_review_missing="contact_points,temporal_start"))  # as a harvest marks it
     world.datasets["other"] = _published(users["other_editor"], **complete_dataset(
         owner_org=other["id"], name="y-te", title="Cơ sở y tế", tag_string="y tế"))
     world.datasets["draft"] = act("package_create", editor, **complete_dataset(

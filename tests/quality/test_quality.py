@@ -147,6 +147,7 @@ def test_report_page_for_members_only(world, web):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Bộ dữ liệu kém" in html and "Bộ dữ liệu cũ" in html
+    assert 'class="longan-report-incomplete"' in html
     assert f"/dataset/kem/resource/{world.datasets['poor']['resources'][0]['id']}/edit" in html
 
 
@@ -161,4 +162,5 @@ def test_report_email_received(world, inbox):
     text = message.get_body(("plain",)).get_content()
     assert "Bộ dữ liệu kém" in text and "Bộ dữ liệu cũ" in text
     assert "/dataset/edit/cu" in text                        # the link to fix it
+    assert "contact_points, temporal_start" in text          # harvested, still incomplete
     assert "/resource/" in text and "/edit" in text

@@ -1,4 +1,5 @@
-"""The quality report of an agency: its broken links, outdated datasets and lowest scores, each
+"""The quality report of an agency: its broken links, outdated datasets, harvested datasets that
+still lack review fields (the harvest's ``harvest_review_missing`` mark) and lowest scores, each
 with the link to fix it; shown on ``/chat-luong/co-quan/<agency>`` and e-mailed to its stewards
 (editors and admins) by ``ckan longan quality report --send``."""
 from __future__ import annotations
@@ -15,6 +16,8 @@ from ckanext.longan_opendata.quality.indicators import frequency_days, last_upda
 __all__ = ["build", "send_all", "stewards"]
 
 LOWEST = 10
+#: the field where a harvest marks the review fields a harvested dataset still lacks
+MARK_FIELD = "harvest_review_missing"
 
 
 def _site() -> str:
@@ -32,7 +35,7 @@ def build(org: model.Group, today: dt.date | None = None) -> dict[str, Any]:
     items = list(snapshot.indexed_datasets(owner_org=org.id))
     checked = links.results_for(
         [r.get("id") for item in items for r in item["pkg"].get("resources") or []])
-    broken, outdated, scored = [], [], []
+    broken, outdated, scored, incomplete = [], [], [], []
     for item in items:
         pkg = item["pkg"]
         edit = f"{site}/dataset/edit/{pkg.get('name')}"
@@ -45,6 +48,9 @@ def build(org: model.Group, today: dt.date | None = None) -> dict[str, Any]:
                     "http_status": result.get("http_status"),
                     "since": (result.get("broken_since") or "")[:10],
                     "fix_url": f"{site}/dataset/{pkg.get('name')}/resource/{res['id']}/edit"})
+        missing = [f for f in (pkg.get(MARK_FIELD) or "").split(",") if f]
+        if missing:
+            incomplete.append({"dataset": _title(pkg), "missing": missing, "fix_url": edit})
         late = overdue_days(pkg, today)
         if late:
             outdated.append({
@@ -64,6 +70,7 @@ def build(org: model.Group, today: dt.date | None = None) -> dict[str, Any]:
         "broken_links": broken,
         "outdated": sorted(outdated, key=lambda o: -o["late_days"]),
         "lowest": scored[:LOWEST],
+        "incomplete": sorted(incomplete, key=lambda i: i["dataset"]),
         "report_url": f"{site}/chat-luong/co-quan/{org.name}",
     }
 
@@ -96,7 +103,8 @@ def send_all(today: dt.date | None = None, only: str | None = None) -> list[tupl
         if only and only not in (org.name, org.id):
             continue
         report = build(org, today)
-        if not (report["broken_links"] or report["outdated"] or report["lowest"]):
+        if not (report["broken_links"] or report["outdated"] or report["lowest"]
+                or report["incomplete"]):
             continue
         recipients = stewards(org)
         count = mailer.send(recipients, "longan/quality/mail/report",
