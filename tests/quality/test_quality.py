@@ -132,7 +132,10 @@ def test_snapshot_dashboard_and_agency_ranking(world, web, cli):
     html = get(web, world, "/chat-luong/bang-dieu-khien").get_data(as_text=True)
     assert f'data-agency="{world.org["name"]}"' in html and 'data-dataset="kem"' in html
     org_page = get(web, world, f"/organization/{world.org['name']}").get_data(as_text=True)
-    assert 'class="longan-agency-quality"' in org_page
+    assert 'class="longan-agency-quality"' in org_page and 'data-rank="' in org_page
+    ranked = get(web, world, f"/organization/{world.org['name']}?sort=quality_percent+asc")
+    html = ranked.get_data(as_text=True)
+    assert html.index("Bộ dữ liệu kém") < html.index("Bộ dữ liệu tốt")
     figures = act("longan_stats", world.users["sysadmin"], fresh=True)["quality"]
     assert figures["by_agency"][world.org["name"]] == agencies[world.org["name"]]["percent"]
     assert sum(figures["by_rating"].values()) == 5 and figures["snapshot_day"]
