@@ -6,7 +6,6 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import pytest
 
-from ckanext.longan_opendata.quality import report as reports
 from ckanext.longan_opendata.quality.cli import quality as quality_cli
 from ckanext.longan_opendata.quality.indicators import INDICATORS
 
@@ -154,9 +153,10 @@ def test_report_page_for_members_only(world, web):
     assert f"/dataset/kem/resource/{world.datasets['poor']['resources'][0]['id']}/edit" in html
 
 
-def test_report_email_received(world, inbox):
-    sent = dict(reports.send_all(only=world.org["name"]))
-    assert sent == {world.org["name"]: 2}                    # the editor and the admin
+def test_report_email_received(world, inbox, cli):
+    result = cli.invoke(quality_cli, ["report", "--send", "--agency", world.org["name"]])
+    assert result.exit_code == 0, result.output
+    assert f"{world.org['name']}: 2 of 2 e-mail(s) sent" in result.output  # editor and admin
     assert sorted(m["X-Envelope-To"] for m in inbox) == ["admin@longan.test",
                                                          "editor@longan.test"]
     message = inbox[0]
@@ -167,3 +167,11 @@ def test_report_email_received(world, inbox):
     assert "/dataset/edit/cu" in text                        # the link to fix it
     assert "contact_points, temporal_start" in text          # harvested, still incomplete
     assert "/resource/" in text and "/edit" in text
+
+
+def test_report_send_fails_loudly_when_smtp_is_down(world, cli, ckan_config, monkeypatch):
+    from tests.smtp import free_port
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{free_port()}")  # nobody there
+    result = cli.invoke(quality_cli, ["report", "--send", "--agency", world.org["name"]])
+    assert result.exit_code != 0
+    assert "0 of 2 e-mail(s) sent" in result.output and "2 e-mail(s) not sent" in result.output

@@ -43,8 +43,12 @@ def report(send: bool, agency: str | None):
     from ckanext.longan_opendata.quality import report as reports
 
     if send:
-        for name, count in reports.send_all(only=agency):
-            click.echo(f"{name}: {count} e-mail(s) sent")
+        failed = 0
+        for name, count, stewards in reports.send_all(only=agency):
+            click.echo(f"{name}: {count} of {stewards} e-mail(s) sent")
+            failed += stewards - count
+        if failed:
+            raise click.ClickException(f"{failed} e-mail(s) not sent (see the log)")
         return
     for org in reports.agencies():
         if agency and agency not in (org.name, org.id):

@@ -93,9 +93,10 @@ def agencies() -> list[model.Group]:
             .order_by(model.Group.name).all())
 
 
-def send_all(today: dt.date | None = None, only: str | None = None) -> list[tuple[str, int]]:
-    """E-mail each agency's report to its stewards; (agency name, messages sent) each.
-    An agency with nothing to report gets no e-mail."""
+def send_all(today: dt.date | None = None, only: str | None = None
+             ) -> list[tuple[str, int, int]]:
+    """E-mail each agency's report to its stewards; (agency name, e-mails sent, stewards)
+    each. An agency with nothing to report gets no e-mail."""
     from ckanext.longan_opendata import mailer
 
     sent = []
@@ -109,5 +110,5 @@ def send_all(today: dt.date | None = None, only: str | None = None) -> list[tupl
         recipients = stewards(org)
         count = mailer.send(recipients, "longan/quality/mail/report",
                             {"report": report}) if recipients else 0
-        sent.append((org.name, count))
+        sent.append((org.name, count, len(recipients)))
     return sent
