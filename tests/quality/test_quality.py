@@ -101,6 +101,27 @@ def test_dataset_page_shows_badge_and_fix_list_to_editors(world, web):
     assert 'class="longan-quality-fix"' in html and 'data-indicator="keywords"' in html
 
 
+def test_score_in_the_dcat_output_as_dqv(world, web):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT
+
+    from ckanext.longan_opendata.quality.dqv import DQV
+    shown = act("longan_quality_show", None, id="kem")
+    graph = Graph().parse(data=get(web, world, "/dataset/kem.ttl").get_data(as_text=True),
+                          format="turtle")
+    dataset = next(graph.subjects(DCAT.distribution, None))
+    values = {str(graph.value(m, DQV.isMeasurementOf)).rsplit("#", 1)[-1]:
+              int(graph.value(m, DQV.value))
+              for m in graph.objects(dataset, DQV.hasQualityMeasurement)}
+    assert values["score"] == shown["score"]
+    assert {d["id"]: d["score"] for d in shown["dimensions"]} == {
+        k: v for k, v in values.items() if k != "score"}
+    metric = next(graph.objects(next(graph.objects(dataset, DQV.hasQualityMeasurement)),
+                                DQV.isMeasurementOf))
+    assert "/chat-luong#" in str(metric) and (metric, None, None) in graph
+    assert isinstance(metric, URIRef)
+
+
 def test_review_queue_shows_the_score(world, web):
     html = get(web, world, "/cho-duyet", "admin").get_data(as_text=True)
     item = html[html.index('data-dataset="cho-duyet"'):]

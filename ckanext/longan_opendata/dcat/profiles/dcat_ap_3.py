@@ -179,6 +179,8 @@ class LonganDCATAP3Profile(DCATAP3Catalogue, DCATAP3Reading, RDFProfile):
         licence = self._licence(dataset_dict)
         for resource in dataset_dict.get("resources") or []:
             self._distribution(resource, dataset_dict, dataset_ref, licence, contacts, publisher)
+        from ckanext.longan_opendata.quality import dqv  # the score as DQV measurements
+        dqv.add_measurements(self.g, dataset_ref, dataset_dict, site_url())
 
     def _texts_and_codes(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         """Language-tagged title, description and keywords; themes, frequency and language as
