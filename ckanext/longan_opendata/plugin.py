@@ -25,6 +25,7 @@ from ckanext.longan_opendata import (
     i18n,
     metadata,
     portal,
+    preferences,
     registry,
     security,
     workflow,
@@ -35,7 +36,7 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, preferences)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
