@@ -3,7 +3,8 @@ internal address: harvest sources, xloader), :mod:`.csrf` (forms check their CSR
 CKAN exempted), :mod:`.request_checks` (no NUL byte reaches a view or action), :mod:`.params`
 (typed API parameters, with Vietnamese errors naming the field), :mod:`.ratelimit` (fixed-window
 counters in Redis, the 429 answer) and :mod:`.limits` (the rate-limited doors: login, password
-reset, API tokens)."""
+reset, API tokens), :mod:`.headers` (security headers and CSP on every response, secure
+cookies over https)."""
 from __future__ import annotations
 
 from typing import Any
@@ -23,9 +24,11 @@ def _before_csrf(app: Any, function: Any) -> None:
 def install(app: Any) -> None:
     """Hook the checks of every request into the Flask app (``IMiddleware.make_middleware``):
     they run after CKAN has identified the user, before any view."""
-    from . import csrf, limits, request_checks
+    from . import csrf, headers, limits, request_checks
 
     csrf.remember_intended_exemptions()
     app.before_request(request_checks.refuse_nul)
     _before_csrf(app, limits.check)
     app.before_request(csrf.refuse_sticky_exemptions)
+    app.after_request(headers.add_headers)
+    headers.secure_cookies(app)
