@@ -31,28 +31,36 @@ http {{
     scgi_temp_path {dir}/scgi;
     proxy_cache_path {dir}/cache levels=1:2 keys_zone=longan:10m max_size=200m inactive=10m
                      use_temp_path=off;
-    upstream longan_portal {{ server {upstream}; keepalive 16; }}
+{servers}
+}}
+"""
+
+SERVER = """
+    upstream portal_{port} {{ server {upstream}; keepalive 16; }}
     server {{
         listen 127.0.0.1:{port};
         location / {{
-            proxy_pass http://longan_portal;
+            proxy_pass http://portal_{port};
             include {rules};
         }}
     }}
-}}
 """
 
 
 @contextlib.contextmanager
-def serve_nginx(upstream_url: str, workdir: Path, port: int) -> Iterator[str]:
-    """nginx on ``127.0.0.1:port`` caching ``upstream_url``; yields its base URL."""
+def serve_nginx(upstream_url: str, workdir: Path, port: int,
+                more: dict[int, str] | None = None) -> Iterator[str]:
+    """nginx on ``127.0.0.1:port`` caching ``upstream_url`` (and, in the same nginx and cache
+    zone, ``127.0.0.1:p`` caching ``u`` for each ``p: u`` of ``more``); yields the first base
+    URL."""
     workdir.mkdir(parents=True, exist_ok=True)
     for folder in (workdir, workdir.parent):  # nginx started as root runs its workers as nobody
         if folder.stat().st_uid == os.geteuid():
             folder.chmod(folder.stat().st_mode | 0o755)
     conf = workdir / "nginx.conf"
-    conf.write_text(CONF.format(dir=workdir, port=port, rules=RULES,
-                                upstream=upstream_url.removeprefix("http://")))
+    servers = "".join(SERVER.format(port=p, rules=RULES, upstream=u.removeprefix("http://"))
+                      for p, u in {port: upstream_url, **(more or {})}.items())
+    conf.write_text(CONF.format(dir=workdir, servers=servers))
     process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(workdir)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -36,7 +36,7 @@ from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, security)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["get_actions", "install"]
+
+
+def get_actions() -> dict[str, Any]:
+    """The DataStore SQL endpoint's limits (when ``ckan.datastore.sqlsearch.enabled``)."""
+    from . import datastore_sql
+
+    return datastore_sql.get_actions()
 
 
 def _before_csrf(app: Any, function: Any) -> None:

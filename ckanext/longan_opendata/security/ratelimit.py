@@ -103,6 +103,7 @@ def refuse(retry_after: int) -> Response:
 
 
 def abort(retry_after: int) -> None:
-    """Stop the request with :func:`refuse`'s answer (in a view, a ``before_request`` or an
-    action called through the API)."""
+    """Stop the request with :func:`refuse`'s answer, in a view or a ``before_request``. Not in
+    an action: CKAN's API view answers 500 to any unexpected exception; limit an API action with
+    :func:`.limits.limit_api_action` instead."""
     raise HTTPException(response=refuse(retry_after))
