@@ -9,7 +9,10 @@
   resource upload field's ``onclick``, the API-token list's ``onchange``, scheming's
   ``javascript:`` links in the dataset form): the endpoints listed in
   ``...security.csp_inline_endpoints`` (editor forms and the view iframe, never the public
-  pages) get ``'unsafe-inline'`` added to ``script-src``;
+  pages) get ``'unsafe-inline'`` added to ``script-src``; the DataTables view's script
+  (``datatablesview.js``: ``setTimeout(initFilterObserver(), 100)`` passes a non-function,
+  which the browser evaluates as a string) also gets ``'unsafe-eval'``
+  (``...security.csp_eval_endpoints``: the resource-view iframe only);
 - the session and remember-me cookies are ``Secure`` when ``ckan.site_url`` is https
   (:func:`secure_cookies`, called when the app is built).
 """
@@ -25,17 +28,21 @@ __all__ = ["add_headers", "policy_for", "secure_cookies"]
 _PREFIX = "ckanext.longan_opendata.security."
 
 
-def _inline_allowed(endpoint: str) -> bool:
-    allowed = tk.aslist(tk.config.get(_PREFIX + "csp_inline_endpoints"))
-    blueprint = endpoint.partition(".")[0] + ".*"
-    return endpoint in allowed or blueprint in allowed
+def _listed(option: str, endpoint: str) -> bool:
+    allowed = tk.aslist(tk.config.get(_PREFIX + option))
+    return endpoint in allowed or endpoint.partition(".")[0] + ".*" in allowed
 
 
 def policy_for(endpoint: str | None) -> str:
     """The Content-Security-Policy of a response of ``endpoint`` ('' = none)."""
     policy = str(tk.config.get(_PREFIX + "csp") or "").strip()
-    if policy and endpoint and _inline_allowed(endpoint):
-        policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'", 1)
+    if not policy or not endpoint:
+        return policy
+    extra = [source for option, source in (("csp_inline_endpoints", "'unsafe-inline'"),
+                                           ("csp_eval_endpoints", "'unsafe-eval'"))
+             if _listed(option, endpoint)]
+    if extra:
+        policy = policy.replace("script-src 'self'", " ".join(["script-src 'self'", *extra]), 1)
     return policy
 
 
