@@ -10,6 +10,7 @@ import os
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
+from ckan.cli.cli import ckan
 from ckan.lib import jobs as ckan_jobs
 from ckan.lib import uploader
 from ckan.tests import factories, helpers
@@ -42,7 +43,8 @@ def dataset(files, create_with_upload):
     return pkg, {res["name"]: res["id"] for res in pkg["resources"]}
 
 
-def test_a_batch_finds_the_broken_and_the_mislabelled_and_the_page_says_so(app, dataset, files):
+def test_a_batch_finds_the_broken_and_the_mislabelled_and_the_page_says_so(app, dataset, files,
+                                                                          cli):
     pkg, ids = dataset
     files.requests.clear()
     assert jobs.check_batch(list(ids.values())) == {"ok": 2, "broken": 2, "mislabelled": 1}
@@ -73,14 +75,24 @@ def test_a_batch_finds_the_broken_and_the_mislabelled_and_the_page_says_so(app, 
     assert jobs.check_batch([ids["tot"]], older_than_hours=24) == {
         "ok": 0, "broken": 0, "mislabelled": 0}
     assert files.requests == []
+    # inline, from the command line
+    result = cli.invoke(ckan, ["longan", "linkcheck", "run", "--dataset", pkg["name"]])
+    assert result.exit_code == 0, result.output
+    assert f"broken      {ids['mat']} {files.url}/missing.csv  (HTTP 404)" in result.output
+    assert "5 tài nguyên đã kiểm tra, 3 có lỗi" in result.output
+    result = cli.invoke(ckan, ["longan", "linkcheck", "run", "--dataset", "khong-co"])
+    assert result.exit_code != 0 and "không có bộ dữ liệu khong-co" in result.output
 
 
-def test_due_resources_are_checked_by_a_real_worker(dataset):
+@pytest.mark.ckan_config("ckanext.longan_opendata.linkcheck.batch_size", "3")
+def test_due_resources_are_checked_by_a_real_worker(dataset, cli):
     pkg, ids = dataset
     tk.get_action("job_clear")({"ignore_auth": True}, {})
     model.Resource.get(ids["mat-tep"]).state = "deleted"  # deleted: never due
     model.Session.commit()
-    assert jobs.enqueue_due(24, batch_size=3) == 2
+    result = cli.invoke(ckan, ["longan", "linkcheck", "due", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert "2 lượt kiểm tra liên kết đã xếp hàng" in result.output
     queued = tk.get_action("job_list")({"ignore_auth": True}, {})
     assert [job["title"] for job in queued] == ["longan linkcheck: 3 resources",
                                                "longan linkcheck: 1 resources"]
