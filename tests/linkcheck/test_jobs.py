@@ -70,6 +70,14 @@ def test_a_batch_finds_the_broken_and_the_mislabelled_and_the_page_says_so(app, 
     # checked now: nothing is due within a day; everything is due at once
     assert set(jobs.due_resource_ids(24, among=list(ids.values()))) == set()
     assert set(jobs.due_resource_ids(0)) == set(ids.values())
+    # a resource given a new link is due at once, and its old check is not shown
+    model.Resource.get(ids["mat"]).url = files.url + "/ok.csv"
+    model.Session.commit()
+    assert jobs.due_resource_ids(24, among=list(ids.values())) == [ids["mat"]]
+    page = html.unescape(app.get(f"/dataset/{pkg['name']}/resource/{ids['mat']}").body)
+    assert "data-linkcheck" not in page
+    model.Resource.get(ids["mat"]).url = files.url + "/missing.csv"
+    model.Session.commit()
     # a batch enqueued twice does not check again what was just checked
     files.requests.clear()
     assert jobs.check_batch([ids["tot"]], older_than_hours=24) == {
