@@ -23,6 +23,7 @@ from ckanext.longan_opendata import (
     dcat,
     harvesters,
     i18n,
+    linkcheck,
     metadata,
     portal,
     preferences,
@@ -38,7 +39,7 @@ from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
 PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, preferences,
-                                    security)
+                                    security, linkcheck)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
