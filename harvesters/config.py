@@ -111,8 +111,7 @@ def validate_temporal_column(item: dict[str, Any], where: str) -> None:
     """``temporal_column`` (the date column the temporal coverage is derived from): a name."""
     value = item.get("temporal_column")
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise err(f"{where}.temporal_column", "phải là tên một cột ngày tháng",
-                  "must be the name of a date column")
+        raise err(f"{where}.temporal_column", "must be the name of a date column")
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -55,7 +55,6 @@ from psycopg2 import sql as pgsql
 
 from ckanext.longan_opendata.lang import Message
 
-from . import base, loader
 from . import base, completeness, loader
 from .config import ConfigError, check_connection_enabled
 from .secrets import check_secret_binding, owner_scope, source_owner
