@@ -21,18 +21,20 @@ CKAN's internal request context is used for rendering then.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import ckan.plugins.toolkit as tk
 import flask
-import flask_babel
 from ckan import model
 from ckan.lib import mailer as ckan_mailer
 from jinja2 import TemplateNotFound
+
+from ckanext.longan_opendata.lang import default_locale, in_locale, offered_locales
+
+__all__ = ["Rendered", "default_locale", "offered_locales", "recipient_locale", "render", "send",
+           "set_user_locale"]
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ def render(template: str, extra_vars: Mapping[str, Any], locale: str | None = No
     """
     data = {"site_title": tk.config.get("ckan.site_title"),
             "site_url": tk.config.get("ckan.site_url", "").rstrip("/"), **extra_vars}
-    with _rendering_in(locale or default_locale()):
+    with in_locale(locale or default_locale()):
         subject = " ".join(_render_text(f"{template}_subject.txt", data).split())
         text = _render_text(f"{template}.txt", data)
         try:
@@ -108,19 +110,6 @@ def _render_text(name: str, data: Mapping[str, Any]) -> str:
     context = dict(data)
     app.update_template_context(context)
     return env.get_template(name).render(context)
-
-
-def default_locale() -> str:
-    """The site's default locale (``ckan.locale_default``)."""
-    return tk.config.get("ckan.locale_default") or "en"
-
-
-def offered_locales() -> list[str]:
-    """The locales a reader may choose: ``ckan.locales_offered`` and the default."""
-    offered = tk.config.get("ckan.locales_offered") or []
-    if isinstance(offered, str):
-        offered = offered.split()
-    return list(dict.fromkeys([default_locale(), *offered]))
 
 
 def recipient_locale(recipient: Recipient) -> str:
@@ -160,21 +149,8 @@ def _person(recipient: Recipient) -> dict[str, Any]:
     return {"name": name or email or "", "email": email or "", "locale": locale}
 
 
-@contextlib.contextmanager
-def _rendering_in(locale: str) -> Iterator[None]:
-    """A request context (CKAN's internal one outside a web request) forced to ``locale``."""
-    with contextlib.ExitStack() as stack:
-        if not flask.has_request_context():
-            from ckan.lib.helpers import _get_auto_flask_context  # CKAN's own url_for uses it
-            auto = _get_auto_flask_context()
-            if auto is not None:
-                stack.enter_context(auto)
-        stack.enter_context(flask_babel.force_locale(locale))
-        yield
-
-
 def _unfoldable(subject: str) -> str:
     """Python 3.11's e-mail header folding drops the space where it splits a long non-ASCII
     subject into two encoded words ("dữ liệuchờ duyệt"); no-break spaces read the same and
     survive."""
-    return re.sub(" ", "\u00a0", subject)
+    return subject.replace(" ", "\u00a0")

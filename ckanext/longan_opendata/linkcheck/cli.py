@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["COMMANDS"]
 
 
@@ -26,7 +28,7 @@ def due(older_than: float):
 
     size = int(tk.config.get("ckanext.longan_opendata.linkcheck.batch_size"))
     count = jobs.enqueue_due(older_than, size)
-    click.echo(f"{count} lượt kiểm tra liên kết đã xếp hàng / link check jobs enqueued")
+    click.echo(say("%(count)s link check jobs enqueued", count=count))
 
 
 @linkcheck.command("run")
@@ -39,16 +41,15 @@ def run(dataset: str):
     try:
         pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset})
     except tk.ObjectNotFound:
-        raise click.ClickException(
-            f"không có bộ dữ liệu {dataset} / no dataset {dataset}") from None
+        raise click.ClickException(say("no dataset %(dataset)s", dataset=dataset)) from None
     resources = jobs.load_resources([res["id"] for res in pkg["resources"]])
     failed = 0
     for resource, result in jobs.check_and_save(resources):
         failed += result["status"] != "ok"
         click.echo(f"{result['status']:<11} {resource['id']} {resource['url']}"
                    + (f"  ({result['error']})" if result["error"] else ""))
-    click.echo(f"{len(resources)} tài nguyên đã kiểm tra, {failed} có lỗi / "
-               f"resources checked, {failed} with problems")
+    click.echo(say("%(checked)s resources checked, %(failed)s with problems",
+                   checked=len(resources), failed=failed))
 
 
 COMMANDS = [linkcheck]

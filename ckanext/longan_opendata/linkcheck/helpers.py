@@ -12,8 +12,15 @@ __all__ = ["get_helpers"]
 
 
 def longan_linkcheck_result(resource_id: str) -> dict[str, Any] | None:
-    """The latest check of a resource (see ``longan_linkcheck_show``), or None."""
-    return results_for([resource_id]).get(resource_id) if resource_id else None
+    """The latest check of a resource (see ``longan_linkcheck_show``), or None (also when the
+    resource's URL changed since: that check is about another link)."""
+    from ckan import model
+
+    found = results_for([resource_id]).get(resource_id) if resource_id else None
+    resource = model.Resource.get(resource_id) if found else None
+    if found is None or resource is None or (resource.url or "") != found["url"]:
+        return None
+    return found
 
 
 def longan_linkcheck_date(iso: str | None) -> str:

@@ -150,8 +150,8 @@ def check_batch(resource_ids: list[str], older_than_hours: float | None = None
 
 def due_resource_ids(older_than_hours: float, among: list[str] | None = None,
                      fresh: bool = False) -> list[str]:
-    """Active resources never checked or checked more than ``older_than_hours`` ago, oldest
-    check first (``fresh=True``: the others)."""
+    """Active resources never checked, checked more than ``older_than_hours`` ago or whose URL
+    changed since, oldest check first (``fresh=True``: the others)."""
     cutoff = (dt.datetime.now(dt.UTC).replace(tzinfo=None)
               - dt.timedelta(hours=older_than_hours))
     checks = link_check_table.c
@@ -161,10 +161,12 @@ def due_resource_ids(older_than_hours: float, among: list[str] | None = None,
              .where(model.Resource.state == "active", model.Package.state == "active"))
     if among is not None:
         query = query.where(model.Resource.id.in_(among))
+    changed = checks.url != sa.func.coalesce(model.Resource.url, "")  # a new link: due now
     if fresh:
-        query = query.where(checks.checked_at >= cutoff)
+        query = query.where(checks.checked_at >= cutoff, sa.not_(changed))
     else:
-        query = query.where(sa.or_(checks.checked_at.is_(None), checks.checked_at < cutoff))
+        query = query.where(sa.or_(checks.checked_at.is_(None), checks.checked_at < cutoff,
+                                   changed))
     query = query.order_by(checks.checked_at.asc().nulls_first(), model.Resource.id)
     return list(model.Session.scalars(query))
 
