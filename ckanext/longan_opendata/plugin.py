@@ -20,7 +20,9 @@ from ckanext.xloader.interfaces import IXloader
 from flask import Flask
 
 from ckanext.longan_opendata import (
+    datarequests,
     dcat,
+    feedback,
     harvesters,
     i18n,
     metadata,
@@ -35,7 +37,8 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, datarequests,
+                                    feedback)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.types import Context, DataDict
 
+from ckanext.longan_opendata import datarequests
 from ckanext.longan_opendata.metadata.search import (
     FACET_FREQUENCY,
     FACET_THEME,
@@ -201,6 +202,7 @@ def compute_stats() -> dict[str, Any]:
         "harvest_sources": _harvest_sources(),
         "updated_within_frequency": _freshness(),
         "most_viewed": usage.most_viewed(limit=10),
+        "data_requests": datarequests.stats(),
     }
 
 
@@ -226,6 +228,8 @@ def longan_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
         error_count}``, errors of the last job); ``updated_within_frequency``
         (``datasets_with_frequency``, ``updated_on_time``, ``share`` between 0 and 1 or null,
         ``per_frequency``); ``most_viewed`` (list of ``{id, name, title, views}``);
+        ``data_requests`` (``total``, ``by_state``: state → count, ``overdue``: open requests
+        past their deadline);
         ``generated_at`` (ISO 8601, UTC).
     :rtype: dict
     """
