@@ -115,7 +115,7 @@ def longan_datarequest_create(context: Context, data_dict: DataDict) -> dict[str
     model.Session.commit()
     if address:
         mail.verification(row)
-    return records.public_dict(row, user.id if user else None)
+    return records.public_dict(records.get(row["id"]) or row, user.id if user else None)
 
 
 def longan_datarequest_verify(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -1,0 +1,50 @@
+"""Fixtures of the data request and feedback tests: the publish workflow's world (an agency with
+its member, editor, two admins, another agency's editor, a sysadmin, one dataset per workflow
+state; built once and shared with the workflow tests), a requester and a supporter, one app."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import ckan.plugins as plugins
+import pytest
+from ckan.tests import factories
+from ckan.tests.helpers import _get_test_app
+
+from tests.workflow.conftest import PASSWORD, _ensure_world, act
+
+__all__ = ["PASSWORD", "act", "propose"]
+
+_addresses = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def world(reset_db, migrate_db_for, reset_index):
+    built = _ensure_world(reset_db, migrate_db_for, reset_index)
+    for role in ("requester", "supporter"):
+        if role not in built.users:
+            built.users[role] = factories.User(
+                password=PASSWORD, email=f"{role}@longan.test", image_url="")["name"]
+    yield built
+    plugins.unload_all()
+
+
+@pytest.fixture(scope="module")
+def web(world):
+    return _get_test_app()
+
+
+@pytest.fixture(autouse=True)
+def request_context(web):
+    """Each test in a request of its own client address (the rate limits count per client)."""
+    address = f"10.12.{next(_addresses) % 250}.{id(web) % 250}"
+    with web.flask_app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        yield address
+
+
+def propose(world, user: str | None = "requester", **fields: Any) -> dict[str, Any]:
+    """A data request to the world's agency, as ``user`` (a role of the world)."""
+    data = {"title": "Danh sách điểm thu gom rác thải", "description": "Vị trí và giờ thu gom.",
+            "owner_org": world.org["name"], "reason": "Để làm bản đồ cho người dân",
+            "desired_format": "CSV", "theme": "", **fields}
+    return act("longan_datarequest_create", world.users.get(user) if user else None, **data)
