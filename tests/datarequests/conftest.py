@@ -3,7 +3,7 @@ its member, editor, two admins, another agency's editor, a sysadmin, one dataset
 state; built once and shared with the workflow tests), a requester and a supporter, one app."""
 from __future__ import annotations
 
-import itertools
+import random
 from typing import Any
 
 import ckan.plugins as plugins
@@ -13,9 +13,13 @@ from ckan.tests.helpers import _get_test_app
 
 from tests.workflow.conftest import PASSWORD, _ensure_world, act
 
-__all__ = ["PASSWORD", "act", "propose"]
+__all__ = ["PASSWORD", "act", "client_address", "propose"]
 
-_addresses = itertools.count(1)
+
+
+def client_address() -> str:
+    """A random private address, so no test inherits another's (or another run's) rate count."""
+    return "10." + ".".join(str(random.randrange(1, 255)) for _ in range(3))
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +40,9 @@ def web(world):
 
 @pytest.fixture(autouse=True)
 def request_context(web):
-    """Each test in a request of its own client address (the rate limits count per client)."""
-    address = f"10.12.{next(_addresses) % 250}.{id(web) % 250}"
+    """Each test in a request of its own client address (the rate limits count per client, in
+    Redis, across runs)."""
+    address = client_address()
     with web.flask_app.test_request_context(environ_base={"REMOTE_ADDR": address}):
         yield address
 
