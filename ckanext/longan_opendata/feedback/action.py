@@ -67,7 +67,7 @@ def longan_feedback_create(context: Context, data_dict: DataDict) -> dict[str, A
     if kind not in states.KINDS:
         checks.refuse("kind", tk._("“%(label)s”: choose an error or a suggestion")
                       % {"label": tk._("Kind")})
-    message = fields.bounded_text(data_dict, "message", "Message", LIMITS["message"])
+    message = fields.bounded_text(data_dict, "message", "Feedback message", LIMITS["message"])
     contact = fields.email(data_dict, "contact_email", "Contact e-mail")
     if not ratelimit.allow("feedback", *states.rate_limit()):
         checks.refuse("rate_limit", tk._("You have sent too many messages: please try again "
