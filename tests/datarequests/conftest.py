@@ -38,10 +38,11 @@ def web(world):
     return _get_test_app()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture()
 def request_context(web):
-    """Each test in a request of its own client address (the rate limits count per client, in
-    Redis, across runs)."""
+    """The test in a request of its own client address (the rate limits count per client, in
+    Redis, across runs), for calling actions that render e-mails. Not for tests of pages: the
+    test client's requests would share its app context (and its cached translations)."""
     address = client_address()
     with web.flask_app.test_request_context(environ_base={"REMOTE_ADDR": address}):
         yield address

@@ -14,6 +14,8 @@ from ckanext.longan_opendata.model import datarequest_table, support_table
 
 from .conftest import act, propose
 
+pytestmark = pytest.mark.usefixtures("request_context")
+
 
 def _errors(excinfo) -> dict:
     return excinfo.value.error_dict

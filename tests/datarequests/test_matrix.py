@@ -25,6 +25,9 @@ FEEDBACK_ACTIONS = ("create", "show_private", "show_public", "list_private", "li
                     "update")
 
 
+pytestmark = pytest.mark.usefixtures("request_context")
+
+
 def expected_request(action: str, role: str) -> str:
     if action in ("show", "list"):
         return OK

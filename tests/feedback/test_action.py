@@ -10,6 +10,8 @@ from ckanext.longan_opendata import workflow as wf
 from ckanext.longan_opendata.model import feedback_table
 from tests.datarequests.conftest import act, client_address
 
+pytestmark = pytest.mark.usefixtures("request_context")
+
 
 def _send(world, user=None, **fields):
     data = {"package_id": world.datasets[wf.PUBLISHED]["name"], "kind": "error",
