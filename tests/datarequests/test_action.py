@@ -187,3 +187,34 @@ def test_list_filters_facets_and_sorts(world):
     for bad in ({"sort": "random"}, {"state": "open"}, {"rows": 1000}, {"q": ["x"]}):
         with pytest.raises(tk.ValidationError):
             act("longan_datarequest_list", None, **bad)
+
+
+def test_anonymous_request_is_public_once_its_email_is_verified(world, inbox, ckan_config,
+                                                                 monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.longan_opendata.datarequests.allow_anonymous",
+                        True)
+    with pytest.raises(tk.ValidationError) as excinfo:
+        propose(world, user=None)
+    assert "Cần nhập “Thư điện tử”" in _errors(excinfo)["email"][0]
+    made = propose(world, user=None, email="khach@longan.test", title="Giá nước sạch")
+    assert made["verified"] is False and made["requester"] is None
+    with pytest.raises(tk.ObjectNotFound):
+        act("longan_datarequest_show", None, id=made["id"])
+    assert made["id"] not in {r["id"] for r in act(
+        "longan_datarequest_list", None, q="Giá nước sạch", rows=100)["results"]}
+    [mail] = inbox
+    assert mail["To"].addresses[0].addr_spec == "khach@longan.test"
+    link = next(line for line in mail.get_body(("plain",)).get_content().splitlines()
+                if "/de-xuat-du-lieu/xac-nhan/" in line).strip()
+    token = link.rsplit("/", 1)[-1]
+    with pytest.raises(tk.ValidationError) as excinfo:
+        act("longan_datarequest_verify", None, token=token[:-2] + "xx")
+    assert "không hợp lệ" in _errors(excinfo)["token"][0]
+    verified = act("longan_datarequest_verify", None, token=token)
+    assert verified["verified"] is True and verified["id"] == made["id"]
+    shown = act("longan_datarequest_show", None, id=made["id"])
+    assert "khach@longan.test" not in repr(shown)
+    answered = act("longan_datarequest_answer", world.users["editor"], id=made["id"],
+                   state="reviewing", answer="Đang tổng hợp")
+    assert answered["mails_sent"] == 1
+    assert inbox[-1]["To"].addresses[0].addr_spec == "khach@longan.test"

@@ -79,3 +79,24 @@ def test_propose_support_and_answer_through_the_forms(world, browsers, inbox):
     assert [m["To"].addresses[0].addr_spec for m in inbox] == ["requester@longan.test"]
     shown = act("longan_datarequest_show", None, id=url.rstrip("/").rsplit("/", 1)[-1])
     assert shown["supporters"] == 1 and shown["state"] == "fulfilled"
+
+
+def test_anonymous_proposal_and_verification_link(world, web, inbox, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.longan_opendata.datarequests.allow_anonymous",
+                        True)
+    form = web.get("/de-xuat-du-lieu/moi").get_data(as_text=True)
+    assert 'name="email"' in form
+    sent = web.post("/de-xuat-du-lieu/moi", data={
+        "title": "Bản đồ ngập lụt", "description": "Các điểm ngập khi triều cường",
+        "owner_org": world.org["id"], "reason": "Tránh ngập", "desired_format": "GeoJSON",
+        "email": "khach-web@longan.test", "_csrf_token": csrf_token(form)},
+        follow_redirects=False)
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/de-xuat-du-lieu")
+    link = next(line.strip() for line in inbox[0].get_body(("plain",)).get_content().splitlines()
+                if "/xac-nhan/" in line)
+    path = link[link.index("/de-xuat-du-lieu"):]
+    assert web.get(path[:-3] + "abc").status_code == 400
+    opened = web.get(path, follow_redirects=False)
+    assert opened.status_code == 302
+    page = web.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "Bản đồ ngập lụt" in page and "khach-web@longan.test" not in page
