@@ -52,6 +52,8 @@ def test_stewards_handle_it_and_answer_publicly(world, web):
     other_page = other.get("/gop-y").get_data(as_text=True)
     assert made["id"] not in other_page
     editor = logged_in_client(world.users["editor"], PASSWORD)
+    dashboard = editor.get("/dashboard/datasets").get_data(as_text=True)
+    assert "Góp ý về dữ liệu của cơ quan" in dashboard and "data-new-feedback=" in dashboard
     page = editor.get("/gop-y").get_data(as_text=True)
     assert made["id"] in page and CONTACT in page
     assert other.post(f"/gop-y/{made['id']}", data={

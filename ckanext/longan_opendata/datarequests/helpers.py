@@ -51,6 +51,21 @@ def longan_datarequest_url(filters: dict[str, str], **changes: Any) -> str:
     return tk.h.url_for("longan_datarequests.index", **query)
 
 
+def longan_datarequest_open_for_me() -> list[dict[str, Any]]:
+    """The current user's agencies (as steward) with their open requests: ``id``, ``title``,
+    ``open`` (new or under review), ``overdue``. Empty for a non-steward."""
+    from ckanext.longan_opendata.feedback import records as feedback_records
+
+    from . import records
+
+    user = tk.current_user
+    name = user.name if user and user.is_authenticated else None
+    orgs = feedback_records.steward_orgs(name)
+    if not orgs:  # none, or a sysadmin (who sees the whole list)
+        return []
+    return [item for item in (records.open_counts(org_id) for org_id in orgs) if item["open"]]
+
+
 def get_helpers() -> dict[str, Any]:
     return {name: value for name, value in globals().items()
             if name.startswith("longan_datarequest_")}

@@ -121,3 +121,16 @@ def stats() -> dict[str, Any]:
     return {"total": sum(per_state.values()),
             "by_state": {state: int(per_state.get(state, 0)) for state in states.STATES},
             "overdue": int(overdue)}
+
+
+def open_counts(org_id: str) -> dict[str, Any]:
+    """An agency's open (verified) requests: ``id``, ``title``, ``open``, ``overdue``."""
+    is_open = [table.c.owner_org == org_id, table.c.verified.is_(True),
+               table.c.state.in_(states.OPEN_STATES)]
+    total = model.Session.execute(sa.select(sa.func.count()).select_from(table)
+                                  .where(*is_open)).scalar() or 0
+    late = model.Session.execute(sa.select(sa.func.count()).select_from(table).where(
+        *is_open, table.c.deadline < states.today())).scalar() or 0
+    org = model.Group.get(org_id)
+    return {"id": org_id, "name": org.name if org else org_id,
+            "title": org.title if org else org_id, "open": int(total), "overdue": int(late)}
