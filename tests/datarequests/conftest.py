@@ -13,7 +13,7 @@ from ckan.tests.helpers import _get_test_app
 
 from tests.workflow.conftest import PASSWORD, _ensure_world, act
 
-__all__ = ["PASSWORD", "act", "client_address", "propose"]
+__all__ = ["PASSWORD", "act", "client_address", "mails_to", "propose"]
 
 
 
@@ -54,3 +54,8 @@ def propose(world, user: str | None = "requester", **fields: Any) -> dict[str, A
             "owner_org": world.org["name"], "reason": "Để làm bản đồ cho người dân",
             "desired_format": "CSV", "theme": "", **fields}
     return act("longan_datarequest_create", world.users.get(user) if user else None, **data)
+
+
+def mails_to(inbox: list, address: str) -> list:
+    """The messages of ``inbox`` sent to ``address``."""
+    return [m for m in inbox if address in m["X-Envelope-To"].split(", ")]

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from ckanext.longan_opendata.metadata import codelists
 from ckanext.longan_opendata.model import datarequest_table as table
 from ckanext.longan_opendata.model import support_table as votes
-from ckanext.longan_opendata.security import fields
+from ckanext.longan_opendata.security import fields, ratelimit
 from ckanext.longan_opendata.security import params as checks
 
 from . import mail, records, states
@@ -106,6 +106,9 @@ def longan_datarequest_create(context: Context, data_dict: DataDict) -> dict[str
     content = _content(data_dict)
     user = _user(context)
     address = None if user else fields.email(data_dict, "email", "E-mail", required=True)
+    if address and not ratelimit.allow("datarequest", *states.ANONYMOUS_RATE):
+        checks.refuse("rate_limit", tk._("You have sent too many messages: please try again "
+                                         "later"))
     created = states.now()
     row = {"id": str(uuid.uuid4()), **content, "requester_id": user.id if user else None,
            "requester_email": address, "verified": user is not None, "state": states.NEW,
@@ -115,6 +118,8 @@ def longan_datarequest_create(context: Context, data_dict: DataDict) -> dict[str
     model.Session.commit()
     if address:
         mail.verification(row)
+    else:
+        mail.proposed(row)
     return records.public_dict(records.get(row["id"]) or row, user.id if user else None)
 
 
@@ -139,6 +144,7 @@ def longan_datarequest_verify(context: Context, data_dict: DataDict) -> dict[str
         model.Session.execute(table.update().where(table.c.id == row["id"]).values(**changes))
         model.Session.commit()
         row.update(changes)
+        mail.proposed(row)
     return records.public_dict(row)
 
 
@@ -207,8 +213,18 @@ def longan_datarequest_update(context: Context, data_dict: DataDict) -> dict[str
 
     :param id: the id of the request
     :type id: string
-    :param title, description, owner_org, reason, desired_format, theme: as for
-        ``longan_datarequest_create``; only those given change
+    :param title: as for ``longan_datarequest_create`` (optional: only the fields given change)
+    :type title: string
+    :param description: (optional)
+    :type description: string
+    :param owner_org: (optional)
+    :type owner_org: string
+    :param reason: (optional)
+    :type reason: string
+    :param desired_format: (optional)
+    :type desired_format: string
+    :param theme: (optional; empty removes it)
+    :type theme: string
     :returns: the request (``longan_datarequest_show``)
     :rtype: dictionary
     """

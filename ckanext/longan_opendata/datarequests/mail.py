@@ -55,6 +55,16 @@ def verification(row: dict[str, Any]) -> int:
         "days": states.VERIFY_MAX_AGE // 86400})
 
 
+def proposed(row: dict[str, Any]) -> int:
+    """Tell the addressed agency's stewards (editors, admins) of a new public request."""
+    from ckanext.longan_opendata.feedback import records as feedback_records
+
+    org = model.Group.get(row["owner_org"])
+    return _send(feedback_records.stewards(row["owner_org"]), "proposed", {
+        "title": row["title"], "agency": org.title if org else "", "url": page_url(row["id"]),
+        "deadline": row["deadline"].isoformat()})
+
+
 def answered(row: dict[str, Any], shown: dict[str, Any]) -> int:
     """Tell the requester of the answer (an account's address, or the verified anonymous one)."""
     user = model.User.get(row["requester_id"]) if row["requester_id"] else None

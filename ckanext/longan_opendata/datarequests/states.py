@@ -51,6 +51,8 @@ ANONYMOUS_OPTION = "ckanext.longan_opendata.datarequests.allow_anonymous"
 ANSWER_DAYS_OPTION = "ckanext.longan_opendata.datarequests.answer_days"
 #: how long the link that verifies an anonymous requester's e-mail stays valid (seconds)
 VERIFY_MAX_AGE = 7 * 24 * 3600
+#: anonymous proposals one client may make: (number, per seconds)
+ANONYMOUS_RATE = (5, 3600)
 
 
 def state_label(state: str) -> str:
