@@ -19,7 +19,7 @@ pytest.importorskip("playwright")
 from aiosmtpd.controller import Controller  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
+from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, needs_chromium  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 from tests.smtp import _Inbox, free_port  # noqa: E402
 
@@ -31,18 +31,15 @@ DATASET_TITLE = "Quan trắc chất lượng nước mặt sông Vàm Cỏ Đôn
 
 
 @pytest.fixture(scope="module")
-def portal(request):
-    """A fresh database: one agency with its steward (admin) and an editor, a visitor with an
-    account, a dataset waiting for review; a loopback SMTP server; the portal served."""
-    import ckan.plugins
+def portal(request, world):
+    """On the shared test world's database (not wiped, so the next modules keep the world):
+    one more agency with its steward (admin) and an editor, a visitor with an account, a dataset
+    waiting for review; a loopback SMTP server; the portal served."""
     import ckan.plugins.toolkit as tk
     from ckan.tests import factories
 
     from tests.workflow.conftest import dataset_fields
 
-    ckan.plugins.load_all()
-    request.addfinalizer(ckan.plugins.unload_all)
-    fresh_database()
     visitor = factories.User(name="le-thi-cuc", fullname="Lê Thị Cúc", password=PASSWORD,
                              email="cuc@nguoidan.test", image_url="")
     steward = factories.User(name="pham-van-duc", fullname="Phạm Văn Đức", password=PASSWORD,
