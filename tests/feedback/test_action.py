@@ -80,3 +80,24 @@ def test_a_public_answer_needs_an_answer(world):
     listed = act("longan_feedback_list", None, package_id=made["package_id"], public=True,
                  rows=100)
     assert made["id"] in {f["id"] for f in listed["results"]}
+
+
+def test_a_withdrawn_dataset_takes_its_public_answers_and_links_along(world):
+    dataset = world.fresh(wf.PUBLISHED)
+    made = _send(world, package_id=dataset["id"])
+    act("longan_feedback_update", world.users["editor"], id=made["id"], answer="Đã sửa.",
+        answer_public=True)
+    request_id = act("longan_datarequest_create", world.users["requester"], title="Trường học",
+                     description="Danh sách", owner_org=world.org["id"], reason="Cần",
+                     desired_format="CSV")["id"]
+    act("longan_datarequest_answer", world.users["editor"], id=request_id, state="fulfilled",
+        dataset_id=dataset["id"])
+    assert act("longan_feedback_show", None, id=made["id"])["answer"] == "Đã sửa."
+    act("longan_workflow_withdraw", world.users["admin"], id=dataset["id"], reason="Sai số liệu")
+    with pytest.raises(tk.NotAuthorized):
+        act("longan_feedback_show", None, id=made["id"])
+    listed = act("longan_feedback_list", None, package_id=dataset["id"])
+    assert listed["count"] == 0
+    assert act("longan_feedback_show", world.users["editor"], id=made["id"])["answer_public"]
+    shown = act("longan_datarequest_show", None, id=request_id)
+    assert shown["dataset"] is None and dataset["name"] not in repr(shown)

@@ -44,6 +44,8 @@ def public_dict(row: dict[str, Any], user_id: str | None = None) -> dict[str, An
     org = model.Group.get(row["owner_org"])
     requester = model.User.get(row["requester_id"]) if row["requester_id"] else None
     dataset = model.Package.get(row["dataset_id"]) if row["dataset_id"] else None
+    if dataset is not None and (dataset.state != "active" or dataset.private):
+        dataset = None  # withdrawn since: its name and title are not public any more
     return {
         "id": row["id"], "title": row["title"], "description": row["description"],
         "owner_org": row["owner_org"],

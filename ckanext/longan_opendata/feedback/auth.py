@@ -32,8 +32,8 @@ def longan_feedback_list(context: Context, data_dict: DataDict) -> AuthResult:
 @tk.auth_allow_anonymous_access
 def longan_feedback_show(context: Context, data_dict: DataDict) -> AuthResult:
     row = records.get((data_dict or {}).get("id"))
-    if row and (row["answer_public"] or records.is_steward(context.get("user"),
-                                                           row["owner_org"])):
+    if row and (records.publicly_visible(row)
+                or records.is_steward(context.get("user"), row["owner_org"])):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the agency's stewards may read this feedback")}
 

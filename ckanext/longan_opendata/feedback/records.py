@@ -37,6 +37,19 @@ def steward_orgs(user_name: str | None) -> list[str] | None:
     return [org_id for (org_id,) in model.Session.execute(query)]
 
 
+def _public_datasets() -> sa.sql.Select:
+    return sa.select(model.Package.id).where(model.Package.state == "active",
+                                             model.Package.private.is_(False))
+
+
+def publicly_visible(row: dict[str, Any]) -> bool:
+    """Answered publicly, on a dataset that is public now (a withdrawn one hides it again)."""
+    if not row["answer_public"]:
+        return False
+    pkg = model.Package.get(row["package_id"])
+    return pkg is not None and pkg.state == "active" and not pkg.private
+
+
 def is_steward(user_name: str | None, org_id: str) -> bool:
     orgs = steward_orgs(user_name)
     return orgs is None or org_id in orgs
@@ -62,11 +75,13 @@ def as_dict(row: dict[str, Any], full: bool) -> dict[str, Any]:
 def search(user_name: str | None, filters: dict[str, str], rows: int,
            start: int) -> tuple[int, list[dict[str, Any]]]:
     """(count, rows) the caller may see: all of their agencies' feedback, and the publicly
-    answered feedback of any dataset; newest first."""
+    answered feedback of any public dataset; newest first."""
     orgs = steward_orgs(user_name)
     where: list[Any] = []
     if orgs is not None:
-        where.append(sa.or_(table.c.owner_org.in_(orgs), table.c.answer_public.is_(True)))
+        where.append(sa.or_(table.c.owner_org.in_(orgs), sa.and_(
+            table.c.answer_public.is_(True),
+            table.c.package_id.in_(_public_datasets().scalar_subquery()))))
     for field in ("package_id", "owner_org", "state"):
         if filters.get(field):
             where.append(table.c[field] == filters[field])
