@@ -10,6 +10,9 @@ The actions ``package_create``/``package_update`` (ckanext-harvest's source acti
 form go through them) also record the source's owner organisation for the validation of its config
 (:data:`ckanext.longan_opendata.harvesters.secrets.source_owner`): ckanext-harvest's
 ``IHarvester.validate_config`` receives the config alone, and a secret is bound to organisations.
+They also replace ckanext-harvest's English prefix of a config error ("Error parsing the
+configuration options: …", added by its ``harvest_source_config_validator`` around our
+``validate_config``) with the catalogue's words.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from ckan import authz, model
 from ckan.types import Action, AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.longan_opendata.harvesters import secrets as harvest_secrets
+from ckanext.longan_opendata.lang import Message
 
 __all__ = ["get_actions", "get_auth_functions", "harvest_admin_users", "may_administer_harvest"]
 
@@ -190,8 +194,26 @@ def _with_owner(up_func: Action, context: Context, data_dict: DataDict,
     token = harvest_secrets.source_owner.set(_org_refs(owner))
     try:
         return up_func(context, data_dict)
+    except tk.ValidationError as error:
+        _translate_config_prefix(error)
+        raise
     finally:
         harvest_secrets.source_owner.reset(token)
+
+
+#: what ckanext-harvest's ``harvest_source_config_validator`` puts before the error of
+#: ``IHarvester.validate_config`` (in English, outside its catalogue)
+HARVEST_PREFIX = "Error parsing the configuration options: "
+
+
+def _translate_config_prefix(error: tk.ValidationError) -> None:
+    """ckanext-harvest's English prefix of a config error, in the reader's language."""
+    messages = (error.error_dict or {}).get("config")
+    if isinstance(messages, list):
+        error.error_dict["config"] = [
+            str(Message("The source configuration is not valid: %(error)s",
+                        error=m.removeprefix(HARVEST_PREFIX)))
+            if isinstance(m, str) and m.startswith(HARVEST_PREFIX) else m for m in messages]
 
 
 @tk.chained_action

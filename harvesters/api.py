@@ -51,6 +51,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import ckan.plugins.toolkit as tk
+
+from ckanext.longan_opendata.lang import Message
 from ckanext.longan_opendata.security import netguard
 
 from . import base, loader
@@ -88,10 +91,9 @@ class LonganApiHarvester(base.LonganHarvester):
     def info(self) -> dict[str, str]:
         return {
             "name": "longan_api",
-            "title": "Dịch vụ LGSP / REST API",
-            "description": "Thu thập dữ liệu JSON từ nền tảng chia sẻ dữ liệu (LGSP) hoặc REST "
-                           "API vào DataStore / Harvests JSON records of the LGSP or a REST API "
-                           "into the DataStore.",
+            "title": tk._("LGSP service / REST API"),
+            "description": tk._("Harvests JSON records of the LGSP (the province's data-sharing "
+                                "platform) or a REST API into the DataStore."),
             "form_config_interface": "Text",
         }
 
@@ -106,7 +108,7 @@ class LonganApiHarvester(base.LonganHarvester):
         try:
             netguard.check_url_host(parts.hostname, parts.port)
         except netguard.BlockedAddress as exc:
-            raise ConfigError(f"base_url: {exc}") from exc
+            raise ConfigError(exc, "base_url") from exc
         auth = cfg.get("auth") or {"type": "none"}
         if auth["type"] in SECRET_OF:
             check_secret_binding(auth, SECRET_OF[auth["type"]], "auth.", parts.hostname,
@@ -129,13 +131,13 @@ class LonganApiHarvester(base.LonganHarvester):
                                        "endpoints[0].path")
         except ApiError as exc:
             key = "auth" if exc.status in (401, 403) else "endpoints[0].path"
-            if exc.status is None and "cannot reach" in str(exc):
+            if exc.unreachable:
                 key = "base_url"
-            raise ConfigError(f"{key}: {exc}") from exc
+            raise ConfigError(exc, key) from exc
         if not isinstance(dig(document, item.get("records_path")), list):
             raise err("endpoints[0].records_path",
-                      f"không tìm thấy danh sách bản ghi tại '{item.get('records_path')}' "
-                      "trong phản hồi", "no list of records at that path in the response")
+                      "no list of records at '%(records)s' in the response",
+                      records=item.get("records_path"))
 
     def check_config(self, config: str | None) -> str:
         """Check the config alone (no request); the normalised JSON."""
@@ -187,7 +189,8 @@ class LonganApiHarvester(base.LonganHarvester):
                 return True
             return self._error(harvest_object, "Fetch", str(exc))
         except ConfigError as exc:
-            return self._error(harvest_object, "Fetch", f"{item['path']}: {exc}")
+            return self._error(harvest_object, "Fetch", Message("%(where)s: %(error)s",
+                                                                where=item["path"], error=exc))
         new_hash = self.content_hash(item, columns, data_sha)
         if self._unchanged(harvest_object, new_hash):
             os.unlink(spool)
@@ -218,26 +221,28 @@ class LonganApiHarvester(base.LonganHarvester):
                 stream = loader.CopyTextStream(columns, rows())
                 copy_from(stream)
                 if stream.problems:
-                    shown = "; ".join(
-                        f"dòng {p.row}, cột {p.column}: '{p.value}' không phải {p.kind}"
+                    shown = "; ".join(str(Message(
+                        "row %(row)s, column %(column)s: '%(value)s' is not %(kind)s",
+                        row=p.row, column=p.column, value=p.value, kind=p.kind))
                         for p in stream.problems[:20])
                     raise loader.LoadError(
-                        f"{len(stream.problems)} bản ghi sai kiểu ({shown}) / "
-                        f"{len(stream.problems)} malformed records",
+                        Message("%(n)s malformed records (%(shown)s)", n=len(stream.problems),
+                                shown=shown),
                         row=stream.problems[0].row, column=stream.problems[0].column)
 
             title = item.get("title") or item["path"]
-            description = (f"Dữ liệu thu thập tự động từ dịch vụ `{item['path']}` "
-                           f"({dt.date.today().isoformat()}). / Harvested from the service "
-                           f"`{item['path']}`.")
+            description = Message(
+                "Harvested automatically from the service `%(path)s` (%(date)s).",
+                path=item["path"], date=dt.date.today().isoformat())
             return self._import_rows(harvest_object, cfg, item, columns, feed, content, title,
                                      description)
         except loader.LoadError as exc:
-            return self._error(harvest_object, "Import",
-                               f"{item['path']}: {exc} — phiên bản trước được giữ nguyên / the "
-                               "previous version is kept", exc.row)
+            return self._error(harvest_object, "Import", Message(
+                "%(where)s: %(error)s; the previous version is kept", where=item["path"],
+                error=exc), exc.row)
         except (ApiError, ConfigError) as exc:
-            return self._error(harvest_object, "Import", f"{item['path']}: {exc}")
+            return self._error(harvest_object, "Import", Message("%(where)s: %(error)s",
+                                                                 where=item["path"], error=exc))
         except Exception as exc:
             return self._import_failed(harvest_object, item["path"], exc)
         finally:

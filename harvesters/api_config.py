@@ -32,20 +32,18 @@ def check_api_config(config: str | None) -> str:
     """Check the config alone (no request); the normalised JSON."""
     cfg = load_config(config)
     if not cfg:
-        raise err("config", "cần cấu hình JSON với 'base_url' và 'endpoints'",
-                  "a JSON config with 'base_url' and 'endpoints' is needed")
+        raise err("config", "a JSON config with 'base_url' and 'endpoints' is needed")
     url = cfg.get("base_url")
     if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-        raise err("base_url", "phải là URL http(s)", "must be an http(s) URL")
+        raise err("base_url", "must be an http(s) URL")
     if "@" in url.split("/")[2]:
-        raise err("base_url", "không được chứa thông tin đăng nhập",
-                  "must not contain credentials")
+        raise err("base_url", "must not contain credentials")
     validate_common(cfg)
     _check_auth(cfg.get("auth") or {"type": "none"}, url)
     _check_limits(cfg)
     endpoints = cfg.get("endpoints")
     if not isinstance(endpoints, list) or not endpoints:
-        raise err("endpoints", "phải là danh sách không rỗng", "must be a non-empty list")
+        raise err("endpoints", "must be a non-empty list")
     seen: set[str] = set()
     for i, item in enumerate(endpoints):
         _check_endpoint(item, f"endpoints[{i}]", url, seen)
@@ -60,22 +58,19 @@ def on_base_host(url: str, path: str) -> bool:
 def _check_auth(auth: Any, url: str) -> None:
     """``auth``: its type, and the names (never the values) of its secret."""
     if not isinstance(auth, dict) or auth.get("type") not in ("none", "api_key", "oauth2"):
-        raise err("auth.type", "phải là none, api_key hoặc oauth2",
-                  "must be none, api_key or oauth2")
+        raise err("auth.type", "must be none, api_key or oauth2")
     for forbidden in ("key", "client_secret", "token", "password"):
         if forbidden in auth:
-            raise err(f"auth.{forbidden}", "không được ghi bí mật trong cấu hình; dùng "
-                      "*_env hoặc *_file", "secrets must not be stored in the config; "
-                      "use *_env or *_file")
+            raise err(f"auth.{forbidden}",
+                      "secrets must not be stored in the config; use *_env or *_file")
     if auth["type"] == "api_key":
         validate_secret_ref(auth, "key", "auth.")
     if auth["type"] == "oauth2":
         for key in ("token_url", "client_id"):
             if not isinstance(auth.get(key), str) or not auth[key]:
-                raise err(f"auth.{key}", "bắt buộc với oauth2", "required for oauth2")
+                raise err(f"auth.{key}", "required for oauth2")
         if not on_base_host(url, auth["token_url"]):
-            raise err("auth.token_url", "phải nằm trên cùng máy chủ với base_url",
-                      "must stay on the host of base_url")
+            raise err("auth.token_url", "must stay on the host of base_url")
         validate_secret_ref(auth, "client_secret", "auth.")
 
 
@@ -84,29 +79,24 @@ def _check_limits(cfg: dict[str, Any]) -> None:
         value = cfg.get(key)
         if value is not None and (not isinstance(value, int | float) or isinstance(
                 value, bool) or not low <= value <= high):
-            raise err(key, f"phải là số từ {low} đến {high}",
-                      f"must be a number from {low} to {high}")
+            raise err(key, "must be a number from %(low)s to %(high)s", low=low, high=high)
 
 
 def _check_endpoint(item: Any, where: str, url: str, seen: set[str]) -> None:
     """One entry of ``endpoints``: its path (on base_url's host, listed once), pagination,
     column types and metadata; its path is added to ``seen``."""
     if not isinstance(item, dict) or not isinstance(item.get("path"), str):
-        raise err(where + ".path", "bắt buộc (đường dẫn của dịch vụ)",
-                  "required (the endpoint path)")
+        raise err(where + ".path", "required (the endpoint path)")
     if not on_base_host(url, item["path"]):
-        raise err(where + ".path", "phải nằm trên cùng máy chủ với base_url",
-                  "must stay on the host of base_url")
+        raise err(where + ".path", "must stay on the host of base_url")
     if item["path"] in seen:
-        raise err(where + ".path", "bị lặp lại", "is listed twice")
+        raise err(where + ".path", "is listed twice")
     seen.add(item["path"])
     pagination = item.get("pagination") or {"type": "none"}
     if not isinstance(pagination, dict) or pagination.get("type") not in PAGINATION:
-        raise err(where + ".pagination.type", "phải là page, offset, cursor hoặc none",
-                  "must be page, offset, cursor or none")
+        raise err(where + ".pagination.type", "must be page, offset, cursor or none")
     size = pagination.get("size", 100)
     if not isinstance(size, int) or not 1 <= size <= 10_000:
-        raise err(where + ".pagination.size", "phải là số nguyên 1–10000",
-                  "must be an integer 1–10000")
+        raise err(where + ".pagination.size", "must be an integer 1–10000")
     validate_column_types(item.get("columns"), TYPES, f"{where}.columns")
     validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)

@@ -23,6 +23,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.longan_opendata import workflow
+from ckanext.longan_opendata.lang import Message, in_default, in_language
 
 from . import loader
 from .claim import Claim, outcome
@@ -31,8 +32,14 @@ from .secrets import owner_scope
 
 log = logging.getLogger(__name__)
 
-WITHDRAWN_NOTE = ("\n\n> **Đã rút khỏi nguồn / withdrawn at source** ({date}): bảng hoặc dịch vụ "
-                  "nguồn không còn; bộ dữ liệu được chuyển sang riêng tư, dữ liệu được giữ lại.")
+#: the heading of the note added to a withdrawn dataset (also how a withdrawn one is recognised)
+WITHDRAWN = Message("Withdrawn at source")
+
+
+def withdrawn_note(date: str) -> Message:
+    """The note added to the description of a dataset whose table or endpoint is gone."""
+    return Message("**%(heading)s** (%(date)s): the source table or service is gone; the "
+                   "dataset was made private, its data is kept.", heading=WITHDRAWN, date=date)
 
 
 
@@ -109,7 +116,7 @@ class LonganHarvester(HarvesterBase):
         try:
             return json.loads(self.check_config(harvest_job.source.config))
         except (ConfigError, ValueError) as exc:
-            self._save_gather_error(f"Cấu hình nguồn không hợp lệ / invalid source config: {exc}",
+            self._save_gather_error(Message("invalid source config: %(error)s", error=exc),
                                     harvest_job)
             return None
 
@@ -239,7 +246,8 @@ class LonganHarvester(HarvesterBase):
     def _import_failed(self, obj: HarvestObject, where: str, exc: Exception) -> bool:
         """An unexpected failure of the import of ``where``: logged, and saved on the object."""
         log.exception("import of %s failed", where)
-        return self._error(obj, "Import", f"{where}: lỗi khi nhập / import failed: {exc!r}")
+        return self._error(obj, "Import", Message("%(where)s: import failed: %(error)s",
+                                                  where=where, error=repr(exc)))
 
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True}
@@ -249,11 +257,12 @@ class LonganHarvester(HarvesterBase):
         return source.owner_org if source else None
 
     def _dataset_dict(self, config: dict[str, Any], item: dict[str, Any], fallback_title: str,
-                      description: str) -> dict[str, Any]:
+                      description: Message | str) -> dict[str, Any]:
         meta = dict(config.get("defaults") or {})
         meta.update({k: v for k, v in item.items() if k in METADATA_FIELDS})
         meta.setdefault("title", fallback_title)
-        meta.setdefault("notes", description)
+        meta.setdefault("notes", in_default(description))
+        meta.setdefault("notes_en", in_language(description, "en"))
         meta.setdefault("license_id", DEFAULT_LICENCE)
         meta.setdefault("contains_personal_data", "no")
         return meta
@@ -302,7 +311,7 @@ class LonganHarvester(HarvesterBase):
 
     def _import_rows(self, obj: HarvestObject, config: dict[str, Any], item: dict[str, Any],
                      columns: list[loader.Column], feed: Any, content: dict[str, Any],
-                     fallback_title: str, description: str) -> bool:
+                     fallback_title: str, description: Message | str) -> bool:
         """Load the rows into (the new version of) the DataStore table, then save the dataset."""
         previous = self._previous_content(obj) or {}
         package_id = obj.package_id or previous.get("package_id")
@@ -321,17 +330,19 @@ class LonganHarvester(HarvesterBase):
             removed = [c for c, _t in old_columns if c not in dict(new_columns)]
             before = dict(old_columns)
             retyped = [c for c, t in new_columns if c in before and before[c] != t]
-            note = (f"Phiên bản bảng {version + 1} ({dt.date.today().isoformat()}): cấu trúc "
-                    f"nguồn thay đổi — thêm cột {added or '∅'}, bỏ cột {removed or '∅'}, "
-                    f"đổi kiểu {retyped or '∅'} / table version {version + 1}: source columns "
-                    f"changed.")
+            note = in_default(Message(
+                "Table version %(version)s (%(date)s): the source columns changed — added "
+                "%(added)s, removed %(removed)s, retyped %(retyped)s", version=version + 1,
+                date=dt.date.today().isoformat(), added=added or "∅", removed=removed or "∅",
+                retyped=retyped or "∅"))
             resource_notes = (resource_notes + "\n\n" + note).strip()
             log.info("%s: %s", obj.guid, note)
         meta = self._dataset_dict(config, item, fallback_title, description)
         resource = {
             "id": resource_id, "name": meta.get("title"), "format": "CSV", "url_type": "datastore",
             "url": "_datastore_only_resource", "datastore_active": True,
-            "description": (description + ("\n\n" + resource_notes if resource_notes else "")),
+            "description": (in_default(description)
+                            + ("\n\n" + resource_notes if resource_notes else "")),
             "longan_table_version": version + 1, "longan_rows": rows,
         }
         try:
@@ -363,14 +374,14 @@ class LonganHarvester(HarvesterBase):
             dataset = tk.get_action("package_show")(dict(context), {"id": obj.package_id})
         except tk.ObjectNotFound:
             return "unchanged"
-        marker = "withdrawn at source"
+        marker = in_default(WITHDRAWN)
         notes = dataset.get("notes") or ""
         if dataset.get("private") and marker in notes:
             return "unchanged"
         if marker not in notes:
-            notes += WITHDRAWN_NOTE.format(date=dt.date.today().isoformat())
+            notes += "\n\n> " + in_default(withdrawn_note(dt.date.today().isoformat()))
         context = {**context, workflow.CONTEXT_KEY: workflow.WITHDRAWN,
-                   workflow.CONTEXT_COMMENT_KEY: "Nguồn không còn bảng / gone at source"}
+                   workflow.CONTEXT_COMMENT_KEY: in_default(Message("gone at source"))}
         tk.get_action("package_patch")(dict(context), {"id": dataset["id"], "notes": notes})
         self._retire_objects_of(obj)
         obj.current = False
@@ -385,6 +396,12 @@ class LonganHarvester(HarvesterBase):
             HarvestObject.harvest_source_id == obj.harvest_source_id,
         ).update({"current": False})
 
-    def _error(self, obj: HarvestObject, stage: str, message: str, line: int | None = None) -> bool:
-        self._save_object_error(message, obj, stage, line)
+    def _error(self, obj: HarvestObject, stage: str, message: Message | Exception | str,
+               line: int | None = None) -> bool:
+        """Save ``message`` on ``obj`` (in the site default language, see :mod:`.config`)."""
+        self._save_object_error(in_default(message), obj, stage, line)
         return False
+
+    def _save_gather_error(self, message: Any, job: Any) -> None:
+        """ckanext-harvest's, with ``message`` in the site default language (see :mod:`.config`)."""
+        super()._save_gather_error(in_default(message), job)

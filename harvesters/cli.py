@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["COMMANDS"]
 
 
@@ -21,13 +23,13 @@ def harvest_due(minutes: int | None):
 
     report = harvest_ops.run_due(minutes)
     for job_id in report.closed:
-        click.echo(f"đóng lần thu thập bị treo / closed stuck job {job_id}")
+        click.echo(say("closed stuck job %(id)s", id=job_id))
     for job_id in report.started:
-        click.echo(f"bắt đầu / started job {job_id}")
+        click.echo(say("started job %(id)s", id=job_id))
     for source_id in report.skipped:
-        click.echo(f"bỏ qua, đang chạy / skipped, a job is in progress: source {source_id}")
-    click.echo("{closed} đóng / closed, {started} bắt đầu / started, {skipped} bỏ qua / "
-               "skipped".format(**harvest_ops.summary(report)))
+        click.echo(say("skipped, a job is in progress: source %(id)s", id=source_id))
+    click.echo(say("%(closed)s closed, %(started)s started, %(skipped)s skipped",
+                   **harvest_ops.summary(report)))
 
 
 COMMANDS = [harvest_due]

@@ -2,8 +2,19 @@
 metadata it gives (``defaults`` and per-table or per-endpoint keys, named as the portal's dataset
 schema names them), checked before anything connects.
 
-A problem is a :class:`ConfigError` whose message names the config key, in Vietnamese and English,
-so the source form can show it next to the field that is wrong.
+A problem is a :class:`ConfigError` whose message names the config key, so the source form can
+show it next to the field that is wrong: ``err(key, "English msgid", **params)``, the msgid in the
+catalogue (``i18n/vi/…po``), translated when the error is shown.
+
+Which language a harvest message is read in:
+
+- on the source form (and the API's ``harvest_source_create``/``_update``), ``str(error)`` runs in
+  the request: the reader's language;
+- in the harvest consumers (gather, fetch, import: no reader), the message is stored in the
+  harvest tables (``harvest_gather_error``/``harvest_object_error``) as text in the site default
+  language (``ckan.locale_default``, Vietnamese: the province's harvest administrators read it
+  there and the API returns it as stored); see ``LonganHarvester._save_*_error``. The texts
+  harvested into datasets (descriptions, notes) are written in the site default language too.
 """
 from __future__ import annotations
 
@@ -12,6 +23,8 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.longan_opendata.lang import Message
 
 THEMES = ("nong-nghiep", "kinh-te", "giao-duc", "nang-luong", "moi-truong", "hanh-chinh", "y-te",
           "doi-ngoai", "tu-phap", "dan-cu-xa-hoi", "khoa-hoc-cong-nghe", "giao-thong")
@@ -29,11 +42,26 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ConfigError(ValueError):
-    """A source config problem, with a bilingual message naming the key."""
+    """A source config problem naming the config key (``key``); ``str()`` translates it into the
+    language of the moment (``"url: URL không hợp lệ"``)."""
+
+    def __init__(self, message: Message | Exception | str, key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}" if self.key else str(self.message)
 
 
-def err(key: str, vi: str, en: str) -> ConfigError:
-    return ConfigError(f"{key}: {vi} / {en}")
+def err(key: str, msgid: str, /, **params: Any) -> ConfigError:
+    """The problem of the config key ``key``: ``msgid`` is the English message, a literal that
+    the catalogue translates, with ``%(name)s`` for each of ``params``.
+
+    ``raise err("url", "invalid URL")``;
+    ``raise err(path, "unknown licence '%(value)s'", value=value)``.
+    """
+    return ConfigError(Message(msgid, **params), key)
 
 
 def slugify(text: str) -> str:
@@ -48,38 +76,35 @@ def slugify(text: str) -> str:
 def validate_metadata(meta: Any, where: str) -> None:
     """Check dataset metadata keys and codes (``where`` names the config key)."""
     if not isinstance(meta, dict):
-        raise err(where, "phải là một đối tượng JSON", "must be a JSON object")
+        raise err(where, "must be a JSON object")
     for key, value in meta.items():
         path = f"{where}.{key}"
         if key not in METADATA_FIELDS:
-            raise err(path, "không phải trường siêu dữ liệu đã biết", "not a known metadata field")
+            raise err(path, "not a known metadata field")
         if key in TEXT_FIELDS and not isinstance(value, str):
-            raise err(path, "phải là chuỗi", "must be a string")
+            raise err(path, "must be a string")
         if key == "theme":
             bad = [t for t in _as_list(value) if t not in THEMES]
             if bad:
-                raise err(path, f"mã lĩnh vực không hợp lệ {bad}", f"unknown theme code {bad}")
+                raise err(path, "unknown theme code %(codes)s", codes=bad)
         if key == "spatial_units":
             bad = [u for u in _as_list(value) if not isinstance(u, str) or not _UNIT.match(u)]
             if bad:
-                raise err(path, f"mã đơn vị hành chính không hợp lệ {bad}",
-                          f"invalid administrative unit code {bad}")
+                raise err(path, "invalid administrative unit code %(codes)s", codes=bad)
         if key == "frequency" and value not in FREQUENCIES:
-            raise err(path, f"tần suất không hợp lệ '{value}'", f"unknown frequency '{value}'")
+            raise err(path, "unknown frequency '%(value)s'", value=value)
         if key == "license_id" and value not in LICENCES:
-            raise err(path, f"giấy phép không hợp lệ '{value}'", f"unknown licence '{value}'")
+            raise err(path, "unknown licence '%(value)s'", value=value)
         if key in ("temporal_start", "temporal_end") and (
                 not isinstance(value, str) or not _ISO_DATE.match(value)):
-                raise err(path, "phải có dạng YYYY-MM-DD", "must be YYYY-MM-DD")
+                raise err(path, "must be YYYY-MM-DD")
         if key == "contains_personal_data" and value not in ("yes", "no"):
-            raise err(path, "phải là 'yes' hoặc 'no'", "must be 'yes' or 'no'")
+            raise err(path, "must be 'yes' or 'no'")
         if key == "contact_points" and (
                 not isinstance(value, list) or not all(isinstance(c, dict) for c in value)):
-                raise err(path, "phải là danh sách {name, email, phone}",
-                          "must be a list of {name, email, phone}")
+                raise err(path, "must be a list of {name, email, phone}")
         if key == "name" and slugify(value) != value:
-            raise err(path, "chỉ gồm chữ thường không dấu, số và '-'",
-                      "only lowercase ASCII letters, digits and '-'")
+            raise err(path, "only lowercase ASCII letters, digits and '-'")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -92,8 +117,7 @@ def validate_common(config: dict[str, Any]) -> None:
     validate_bool(config, "auto_publish", True)
     for forbidden in ("password", "api_key", "client_secret", "token"):
         if forbidden in config:
-            raise err(forbidden, "không được ghi bí mật trong cấu hình nguồn; dùng *_env hoặc "
-                      "*_file", "secrets must not be stored in the source config; use *_env or "
+            raise err(forbidden, "secrets must not be stored in the source config; use *_env or "
                       "*_file")
 
 
@@ -102,12 +126,12 @@ def validate_column_types(types: Any, known: dict[str, str], where: str) -> None
     """Each declared column type (``{"column": "type"}``) must be one of ``known``."""
     for col, kind in (types or {}).items():
         if kind not in known:
-            raise err(f"{where}.{col}", f"kiểu không hỗ trợ '{kind}'", f"unsupported type '{kind}'")
+            raise err(f"{where}.{col}", "unsupported type '%(kind)s'", kind=kind)
 
 
 def validate_bool(config: dict[str, Any], key: str, default: bool) -> None:
     if not isinstance(config.get(key, default), bool):
-        raise err(key, "phải là true hoặc false", "must be true or false")
+        raise err(key, "must be true or false")
 
 
 def check_connection_enabled() -> bool:
@@ -120,8 +144,8 @@ def load_config(text: str | None) -> dict[str, Any]:
     try:
         config = json.loads(text)
     except ValueError as exc:
-        raise ConfigError(f"config: không phải JSON hợp lệ ({exc}) / not valid JSON") from exc
+        raise err("config", "not valid JSON (%(error)s)", error=exc) from exc
     if not isinstance(config, dict):
-        raise ConfigError("config: phải là một đối tượng JSON / must be a JSON object")
+        raise err("config", "must be a JSON object")
     return config
 

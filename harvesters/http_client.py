@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from ckanext.longan_opendata.lang import Message
 from ckanext.longan_opendata.security import netguard
 
 from .config import ConfigError, err
@@ -28,11 +29,18 @@ _rate_lock = threading.Lock()
 
 
 class ApiError(Exception):
-    """An HTTP problem, bilingual, that ends the fetch of one endpoint."""
+    """An HTTP problem that ends the fetch of one endpoint; ``str()`` translates it (see
+    :mod:`ckanext.longan_opendata.lang`). ``unreachable``: no answer at all."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: Message | str, status: int | None = None,
+                 unreachable: bool = False):
         super().__init__(message)
+        self.message = message
         self.status = status
+        self.unreachable = unreachable
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def dig(document: Any, path: str | None) -> Any:
@@ -106,9 +114,8 @@ class Client:
             "client_secret": secret, **({"scope": self.auth["scope"]}
                                         if self.auth.get("scope") else {})}, auth=False)
         if response.status_code != 200:
-            raise ApiError(f"xác thực OAuth2 thất bại (HTTP {response.status_code}) / OAuth2 "
-                           f"authentication failed (HTTP {response.status_code})",
-                           response.status_code)
+            raise ApiError(Message("OAuth2 authentication failed (HTTP %(status)s)",
+                                   status=response.status_code), response.status_code)
         body = response.json()
         self._token = body["access_token"]
         self._token_expires = time.monotonic() + float(body.get("expires_in", 300)) - 5
@@ -128,8 +135,7 @@ class Client:
         """``path`` joined to ``base_url``; ConfigError when it leaves base_url's host."""
         url = urljoin(self.base_url, path)
         if not same_origin(self.base_url, url):
-            raise err(where, "phải nằm trên cùng máy chủ với base_url",
-                      "must stay on the host of base_url")
+            raise err(where, "must stay on the host of base_url")
         return url
 
     def _wait_rate(self) -> None:
@@ -155,11 +161,12 @@ class Client:
                 response = self.session.request(method, url, headers=headers,
                                                 timeout=self.timeout, allow_redirects=False, **kw)
             except netguard.BlockedAddress as exc:
-                raise ConfigError(f"base_url: {exc}") from exc
+                raise ConfigError(exc, "base_url") from exc
             except requests.RequestException as exc:
                 if attempt >= self.retries:
-                    raise ApiError(f"không kết nối được {url} sau {attempt + 1} lần thử ({exc}) / "
-                                   f"cannot reach {url} after {attempt + 1} attempts") from exc
+                    raise ApiError(Message("cannot reach %(url)s after %(n)s attempts (%(error)s)",
+                                           url=url, n=attempt + 1, error=exc),
+                                   unreachable=True) from exc
                 self._sleep(attempt, None)
                 attempt += 1
                 continue
@@ -170,18 +177,18 @@ class Client:
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 if attempt >= self.retries:
-                    raise ApiError(f"{url} trả lỗi HTTP {response.status_code} sau {attempt + 1} "
-                                   f"lần thử / answered HTTP {response.status_code} after "
-                                   f"{attempt + 1} attempts", response.status_code)
+                    raise ApiError(Message("%(url)s answered HTTP %(status)s after %(n)s attempts",
+                                           url=url, status=response.status_code,
+                                           n=attempt + 1), response.status_code)
                 self._sleep(attempt, response.headers.get("Retry-After"))
                 attempt += 1
                 continue
             if response.is_redirect:
                 target = urljoin(url, response.headers.get("location", ""))
                 if redirects >= 5 or not same_origin(self.base_url, target):
-                    raise ApiError(f"{url} chuyển hướng sang {target}: không theo (khác máy chủ "
-                                   f"hoặc quá nhiều lần) / redirects to {target}: not followed "
-                                   "(another host or too many)", response.status_code)
+                    raise ApiError(Message("%(url)s redirects to %(target)s: not followed (another "
+                                           "host or too many)", url=url, target=target),
+                                   response.status_code)
                 url, redirects = target, redirects + 1
                 kw.pop("params", None)
                 if response.status_code == 303:
@@ -201,18 +208,18 @@ class Client:
         url = self._url(path.lstrip("/"), where)
         response = self._send("GET", url, params=params)
         if response.status_code == 404:
-            raise ApiError(f"{path}: không tồn tại (HTTP 404) / not found (HTTP 404)", 404)
+            raise ApiError(Message("%(path)s: not found (HTTP 404)", path=path), 404)
         if response.status_code in (401, 403):
-            raise ApiError(f"{path}: bị từ chối truy cập (HTTP {response.status_code}), kiểm tra "
-                           f"khóa/bí mật / access denied, check the key or secret",
+            raise ApiError(Message("%(path)s: access denied (HTTP %(status)s), check the key or "
+                                   "secret", path=path, status=response.status_code),
                            response.status_code)
         if response.status_code >= 400:
-            raise ApiError(f"{path}: lỗi HTTP {response.status_code} / HTTP error "
-                           f"{response.status_code}", response.status_code)
+            raise ApiError(Message("%(path)s: HTTP error %(status)s", path=path,
+                                   status=response.status_code), response.status_code)
         try:
             return response.json()
         except ValueError as exc:
-            raise ApiError(f"{path}: phản hồi không phải JSON / the response is not JSON") from exc
+            raise ApiError(Message("%(path)s: the response is not JSON", path=path)) from exc
 
     def records(self, item: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every record of an endpoint, page after page."""
@@ -225,12 +232,12 @@ class Client:
             document = self.get_json(item["path"], page_query(item, page, size, cursor))
             rows = dig(document, item.get("records_path"))
             if not isinstance(rows, list):
-                raise ApiError(f"{item['path']}: không tìm thấy danh sách bản ghi tại "
-                               f"'{item.get('records_path')}' / no list of records at that path")
+                raise ApiError(Message("%(path)s: no list of records at '%(records)s'",
+                                       path=item["path"], records=item.get("records_path")))
             for row in rows:
                 if not isinstance(row, dict):
-                    raise ApiError(f"{item['path']}: bản ghi không phải đối tượng JSON / a "
-                                   "record is not a JSON object")
+                    raise ApiError(Message("%(path)s: a record is not a JSON object",
+                                           path=item["path"]))
                 yield row
             if kind == "none":
                 return
@@ -242,4 +249,4 @@ class Client:
                 if len(rows) < size:
                     return
                 page += 1 if kind == "page" else size
-        raise ApiError(f"{item['path']}: quá {MAX_PAGES} trang / more than {MAX_PAGES} pages")
+        raise ApiError(Message("%(path)s: more than %(n)s pages", path=item["path"], n=MAX_PAGES))

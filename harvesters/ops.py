@@ -18,6 +18,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestSource
 
+from ckanext.longan_opendata.lang import Message, in_default
+
 log = logging.getLogger(__name__)
 
 TIMEOUT_OPTION = "ckanext.longan_opendata.harvest.stuck_timeout_minutes"
@@ -32,11 +34,11 @@ class DueReport:
 
 
 def stuck_reason(job: HarvestJob, minutes: int, since: dt.datetime) -> str:
-    return (f"Lần thu thập bị đóng do quá thời gian: trạng thái \"{job.status}\" từ "
-            f"{since:%Y-%m-%d %H:%M} UTC, quá {minutes} phút mà chưa xong (tiến trình thu thập "
-            f"có thể đã dừng). Lần chạy kế tiếp sẽ bắt đầu lại. / Harvest job closed as failed: "
-            f"\"{job.status}\" since {since:%Y-%m-%d %H:%M} UTC, more than {minutes} minutes "
-            f"(a harvest process has probably died). The next run starts afresh.")
+    """Why a stuck job was closed, in the site default language (it is stored)."""
+    return in_default(Message(
+        "Harvest job closed as failed: \"%(status)s\" since %(since)s UTC, more than "
+        "%(minutes)s minutes (a harvest process has probably died). The next run starts afresh.",
+        status=job.status, since=f"{since:%Y-%m-%d %H:%M}", minutes=minutes))
 
 
 def close_stuck_jobs(minutes: int | None = None,

@@ -82,13 +82,11 @@ def check_secret_binding(config: dict[str, Any], prefix: str, where: str, host: 
     name = secret_name(config, prefix)
     hosts, orgs = secret_bindings().get(name, (set(), set()))
     if not owner:
-        raise err(key, f"không xác định được tổ chức sở hữu nguồn nên không được dùng bí mật "
-                  f"'{name}'", f"the source's owner organisation is unknown, so the secret "
-                  f"'{name}' may not be used")
+        raise err(key, "the source's owner organisation is unknown, so the secret "
+                  "'%(name)s' may not be used", name=name)
     if (host or "").lower().strip("[]") not in hosts or not owner & orgs:
-        raise err(key, f"bí mật '{name}' không được phép dùng với máy chủ '{host}' và tổ chức "
-                  f"này (xem {BINDINGS_OPTION})", f"the secret '{name}' is not bound to the host "
-                  f"'{host}' and this organisation (see {BINDINGS_OPTION})")
+        raise err(key, "the secret '%(name)s' is not bound to the host '%(host)s' and this "
+                  "organisation (see %(option)s)", name=name, host=host, option=BINDINGS_OPTION)
 
 
 def validate_secret_ref(config: dict[str, Any], prefix: str, where: str = "") -> None:
@@ -99,37 +97,32 @@ def validate_secret_ref(config: dict[str, Any], prefix: str, where: str = "") ->
         env_prefix = tk.config.get("ckanext.longan_opendata.harvest.secret_env_prefix")
         value = config[env_key]
         if not env_prefix or not isinstance(value, str) or not value.startswith(env_prefix):
-            raise err(name, f"tên biến môi trường phải bắt đầu bằng '{env_prefix}'",
-                      f"the environment variable name must start with '{env_prefix}'")
+            raise err(name, "the environment variable name must start with '%(prefix)s'",
+                      prefix=env_prefix)
     elif file_key in config:
         if not isinstance(config[file_key], str) or not isinstance(config.get(key_key), str):
-            raise err(where + file_key, f"cần đường dẫn tệp và khóa '{key_key}'",
-                      f"needs a file path and the key '{key_key}'")
+            raise err(where + file_key, "needs a file path and the key '%(key)s'", key=key_key)
         _secrets_file(config[file_key], where + file_key)
     else:
-        raise err(name, f"thiếu '{env_key}' hoặc '{file_key}'",
-                  f"missing '{env_key}' or '{file_key}'")
+        raise err(name, "missing '%(env)s' or '%(file)s'", env=env_key, file=file_key)
 
 
 def _secrets_file(path: str, where: str) -> Path:
     allowed = tk.config.get("ckanext.longan_opendata.harvest.secrets_dir")
     if not allowed:
-        raise err(where, "máy chủ chưa cấu hình thư mục bí mật "
-                  "(ckanext.longan_opendata.harvest.secrets_dir)",
-                  "the server has no secrets directory configured "
-                  "(ckanext.longan_opendata.harvest.secrets_dir)")
+        raise err(where, "the server has no secrets directory configured (%(option)s)",
+                  option="ckanext.longan_opendata.harvest.secrets_dir")
     base = Path(allowed).resolve()
     file = (base / path).resolve()
     if base != file and base not in file.parents:
-        raise err(where, f"tệp phải nằm trong thư mục bí mật {base}",
-                  f"the file must be inside the secrets directory {base}")
+        raise err(where, "the file must be inside the secrets directory %(base)s", base=base)
     return file
 
 
 def read_secret(config: dict[str, Any], prefix: str, *, host: str | None,
                 owner: frozenset[str] | None, where: str = "") -> str:
     """The secret named by the config, for a connection to ``host`` by a source of the
-    organisation ``owner``; ConfigError (bilingual) when it is not bound to both (checked again
+    organisation ``owner``; ConfigError when it is not bound to both (checked again
     here, whatever was validated: a config edited in the database must not leak a secret) or not
     available."""
     validate_secret_ref(config, prefix, where)
@@ -138,20 +131,18 @@ def read_secret(config: dict[str, Any], prefix: str, *, host: str | None,
     if config.get(env_key):
         value = os.environ.get(config[env_key])
         if not value:
-            raise err(env_key, f"biến môi trường {config[env_key]} chưa được đặt",
-                      f"environment variable {config[env_key]} is not set")
+            raise err(env_key, "environment variable %(name)s is not set", name=config[env_key])
         return value
     file = _secrets_file(config[file_key], file_key)
     key = config[f"{prefix}_key"]
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise err(file_key, f"không đọc được tệp bí mật ({exc.strerror})",
-                  f"cannot read the secrets file ({exc.strerror})") from exc
+        raise err(file_key, "cannot read the secrets file (%(error)s)",
+                  error=exc.strerror) from exc
     for line in lines:
         name, sep, value = line.partition("=")
         if sep and name.strip() == key:
             return value.strip()
-    raise err(f"{prefix}_key", f"không có khóa '{key}' trong tệp bí mật",
-              f"no key '{key}' in the secrets file")
+    raise err(f"{prefix}_key", "no key '%(key)s' in the secrets file", key=key)
 

@@ -48,8 +48,11 @@ import json
 import logging
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import psycopg2
 from ckan import model
+
+from ckanext.longan_opendata.lang import Message
 
 from . import base, loader
 from .config import ConfigError, check_connection_enabled
@@ -77,10 +80,9 @@ class LonganSqlHarvester(base.LonganHarvester):
     def info(self) -> dict[str, str]:
         return {
             "name": "longan_sql",
-            "title": "CSDL dùng chung (SQL) / Shared database (SQL)",
-            "description": "Thu thập bảng, khung nhìn và truy vấn chỉ đọc của cơ sở dữ liệu dùng "
-                           "chung vào DataStore / Harvests tables, views and read-only queries "
-                           "of a shared database into the DataStore.",
+            "title": tk._("Shared database (SQL)"),
+            "description": tk._("Harvests tables, views and read-only queries of a shared "
+                                "database into the DataStore."),
             "form_config_interface": "Text",
         }
 
@@ -118,7 +120,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 with owner_scope(harvest_job.source.id):
                     conn = connect(cfg)
             except ConfigError as exc:
-                self._save_gather_error(str(exc), harvest_job)
+                self._save_gather_error(exc, harvest_job)
                 return None
             try:
                 unchanged = self._check_in_gather(conn, cfg, items, harvest_job.source.id)
@@ -126,7 +128,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 conn.close()
         ids = self._gather_objects(harvest_job, items, keep=unchanged)
         if unchanged:
-            log.info("%s: %d bảng không đổi / unchanged tables skipped", harvest_job.source.id,
+            log.info("%s: %d unchanged tables skipped", harvest_job.source.id,
                      len(unchanged))
         return ids
 
@@ -196,11 +198,12 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             new_hash, columns, comment, tz = self._hash_at_source(cfg, item)
         except ConfigError as exc:
-            return self._error(harvest_object, "Fetch", f"{where}: {exc}")
+            return self._error(harvest_object, "Fetch", Message("%(where)s: %(error)s",
+                                                                where=where, error=exc))
         except psycopg2.Error as exc:
-            return self._error(harvest_object, "Fetch",
-                               f"{where}: lỗi khi đọc nguồn / error reading the source: "
-                               f"{str(exc).strip()}")
+            return self._error(harvest_object, "Fetch", Message(
+                "%(where)s: error reading the source: %(error)s", where=where,
+                error=str(exc).strip()))
         harvest_object.content = json.dumps(
             {"item": item, "hash": new_hash, "comment": comment, "tz": tz,
              "columns": [[c.id, c.type] for c in columns]}, ensure_ascii=False)
@@ -219,19 +222,22 @@ class LonganSqlHarvester(base.LonganHarvester):
         try:
             ok, data_sha = load(harvest_object, cfg, content, columns)
         except loader.LoadError as exc:
-            line = f"dòng {exc.row}" + (f", cột {exc.column}" if exc.column else "")
-            return self._error(
-                harvest_object, "Import",
-                f"{where}: {line if exc.row else 'lỗi nạp dữ liệu'}: {exc} — phiên bản trước "
-                f"được giữ nguyên / row {exc.row}: {exc}; the previous version is kept",
-                exc.row)
+            if not exc.row:
+                line = Message("loading failed")
+            elif exc.column:
+                line = Message("row %(row)s, column %(column)s", row=exc.row, column=exc.column)
+            else:
+                line = Message("row %(row)s", row=exc.row)
+            return self._error(harvest_object, "Import", Message(
+                "%(where)s: %(line)s: %(error)s; the previous version is kept", where=where,
+                line=line, error=exc), exc.row)
         except ConfigError as exc:
-            return self._error(harvest_object, "Import", f"{where}: {exc}")
+            return self._error(harvest_object, "Import", Message("%(where)s: %(error)s",
+                                                                 where=where, error=exc))
         except psycopg2.Error as exc:
-            return self._error(
-                harvest_object, "Import",
-                f"{where}: lỗi khi đọc nguồn, phiên bản trước được giữ nguyên / error reading the "
-                f"source, the previous version is kept: {str(exc).strip()}")
+            return self._error(harvest_object, "Import", Message(
+                "%(where)s: error reading the source, the previous version is kept: %(error)s",
+                where=where, error=str(exc).strip()))
         except Exception as exc:
             return self._import_failed(harvest_object, where, exc)
         # what was loaded may differ from what was hashed at fetch time
@@ -247,8 +253,8 @@ class LonganSqlHarvester(base.LonganHarvester):
         item = content["item"]
         where = item_key(item)
         title = content.get("comment") or item.get("table") or item.get("query_name")
-        description = (f"Dữ liệu thu thập tự động từ CSDL dùng chung: `{where}`. / "
-                       f"Harvested from the shared database: `{where}`.")
+        description = Message("Harvested automatically from the shared database: `%(where)s`.",
+                              where=where)
         return self._import_rows(harvest_object, cfg, item, columns, feed, content, title,
                                  description)
 
@@ -285,8 +291,9 @@ class LonganSqlHarvester(base.LonganHarvester):
             copy_from(stream)
             if stream.problems:
                 p = stream.problems[0]
-                raise loader.LoadError(f"giá trị '{p.value}' không hợp lệ cho kiểu "
-                                       f"{p.kind}", row=p.row, column=p.column)
+                raise loader.LoadError(Message("the value '%(value)s' is not valid for the type "
+                                               "%(kind)s", value=p.value, kind=p.kind),
+                                       row=p.row, column=p.column)
 
         ok = self._import_table(harvest_object, cfg, content, columns, feed)
         return ok, stream_holder["s"].sha256.hexdigest()

@@ -54,61 +54,54 @@ def check_sql_config(config: str | None) -> str:
     """Check the config alone (no connection); the normalised JSON."""
     cfg = load_config(config)
     if not cfg:
-        raise err("config", "cần cấu hình JSON với 'url' và 'tables'",
-                  "a JSON config with 'url' and 'tables' is needed")
+        raise err("config", "a JSON config with 'url' and 'tables' is needed")
     _check_url(cfg.get("url"))
     validate_common(cfg)
     validate_bool(cfg, "check_in_gather", True)
     validate_secret_ref(cfg, "password")
     tables = cfg.get("tables")
     if not isinstance(tables, list) or not tables:
-        raise err("tables", "phải là danh sách bảng không rỗng",
-                  "must be a non-empty list of tables")
+        raise err("tables", "must be a non-empty list of tables")
     seen = set()
     for i, item in enumerate(tables):
         where = f"tables[{i}]"
         _check_item(item, where)
         key = item_key(item)
         if key in seen:
-            raise err(where, "bị lặp lại", "is listed twice")
+            raise err(where, "is listed twice")
         seen.add(key)
     return json.dumps(cfg, ensure_ascii=False)
 
 
 def _check_url(url: Any) -> None:
     if not isinstance(url, str) or not url:
-        raise err("url", "thiếu URL SQLAlchemy của cơ sở dữ liệu",
-                  "missing the database SQLAlchemy URL")
+        raise err("url", "missing the database SQLAlchemy URL")
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise err("url", "URL không hợp lệ", "invalid URL") from exc
+        raise err("url", "invalid URL") from exc
     if parsed.password is not None:
-        raise err("url", "không được chứa mật khẩu; dùng password_env hoặc password_file",
-                  "must not contain a password; use password_env or password_file")
+        raise err("url", "must not contain a password; use password_env or password_file")
     bad = sorted(k for k in parsed.query if k not in URL_PARAMETERS)
     if bad:
-        raise err("url", f"tham số không được phép {bad}; chỉ được dùng "
-                  f"{', '.join(URL_PARAMETERS)}", f"parameters not allowed {bad}")
+        raise err("url", "parameters not allowed %(bad)s; only %(allowed)s may be used", bad=bad,
+                  allowed=", ".join(URL_PARAMETERS))
 
 
 def _check_item(item: Any, where: str) -> None:
     """One entry of ``tables``: a table or a named query, its column types and metadata."""
     if not isinstance(item, dict):
-        raise err(where, "phải là một đối tượng JSON", "must be a JSON object")
+        raise err(where, "must be a JSON object")
     if "table" in item:
         if not isinstance(item["table"], str) or not item["table"]:
-            raise err(where + ".table", "phải là tên bảng", "must be a table name")
+            raise err(where + ".table", "must be a table name")
         if not isinstance(item.get("schema", "public"), str):
-            raise err(where + ".schema", "phải là tên lược đồ",
-                      "must be a schema name")
+            raise err(where + ".schema", "must be a schema name")
     elif "query_name" in item:
         if not isinstance(item.get("query"), str) or not is_single_select(item["query"]):
-            raise err(where + ".query", "chỉ được là một câu lệnh SELECT",
-                      "must be a single SELECT statement")
+            raise err(where + ".query", "must be a single SELECT statement")
     else:
-        raise err(where, "cần 'table' hoặc 'query_name' + 'query'",
-                  "needs 'table' or 'query_name' + 'query'")
+        raise err(where, "needs 'table' or 'query_name' + 'query'")
     validate_column_types(item.get("types"), TYPE_OVERRIDES, f"{where}.types")
     validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)
 

@@ -42,12 +42,11 @@ def checked_address(host: str, port: int | None) -> str:
     try:
         return netguard.resolve(host, port)[0][4][0]
     except netguard.BlockedAddress as exc:
-        raise ConfigError(f"url: {exc}") from exc
+        raise ConfigError(exc, "url") from exc
 
 
 def unknown_host(host: str | None) -> ConfigError:
-    return err("url", f"không kết nối được cơ sở dữ liệu nguồn: không tìm thấy máy chủ '{host}'",
-               f"cannot connect to the source database: unknown host '{host}'")
+    return err("url", "cannot connect to the source database: unknown host '%(host)s'", host=host)
 
 
 # ----------------------------------------------------------------------------------- PostgreSQL
@@ -78,21 +77,16 @@ def _connection_error(url: URL, exc: psycopg2.OperationalError) -> ConfigError:
     """What libpq's refusal means, naming the config key to fix (never the password)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
     if "password authentication failed" in text:
-        return err("password", f"sai mật khẩu cho người dùng '{url.username}'",
-                   f"wrong password for user '{url.username}'")
+        return err("password", "wrong password for user '%(user)s'", user=url.username)
     if "could not translate host name" in text or "Name or service not known" in text:
         return unknown_host(url.host)
     if "does not exist" in text and "database" in text:
-        return err("url", f"không kết nối được cơ sở dữ liệu nguồn: không có cơ sở "
-                   f"dữ liệu '{url.database}' trên máy chủ", f"cannot connect to the "
-                   f"source database: database '{url.database}' does not exist")
+        return err("url", "cannot connect to the source database: database '%(db)s' does not "
+                   "exist", db=url.database)
     if "Connection refused" in text:
-        return err("url", f"không kết nối được cơ sở dữ liệu nguồn: máy chủ "
-                   f"{url.host}:{url.port or 5432} từ chối kết nối", f"cannot connect "
-                   f"to the source database: connection refused by "
-                   f"{url.host}:{url.port or 5432}")
-    return err("url", f"không kết nối được cơ sở dữ liệu nguồn ({text})",
-               f"cannot connect to the source database ({text})")
+        return err("url", "cannot connect to the source database: connection refused by "
+                   "%(host)s:%(port)s", host=url.host, port=url.port or 5432)
+    return err("url", "cannot connect to the source database (%(error)s)", error=text)
 
 
 def test_connection(cfg: dict[str, Any]) -> None:
@@ -120,13 +114,12 @@ def _unreadable(cfg: dict[str, Any], item: dict[str, Any], key: str,
                 exc: psycopg2.Error) -> ConfigError:
     if isinstance(exc, psycopg2.errors.UndefinedTable):
         what = item_key(item)
-        return err(key, f"không có bảng hoặc khung nhìn '{what}' trong cơ sở "
-                   "dữ liệu nguồn", f"no table or view '{what}' at the source")
+        return err(key, "no table or view '%(what)s' at the source", what=what)
     if isinstance(exc, psycopg2.errors.InsufficientPrivilege):
-        return err(key, f"người dùng '{make_url(cfg['url']).username}' không "
-                   f"có quyền đọc '{item_key(item)}'", "permission denied")
+        return err(key, "permission denied: the user '%(user)s' may not read '%(what)s'",
+                   user=make_url(cfg["url"]).username, what=item_key(item))
     text = str(exc).strip().splitlines()[0]
-    return err(key, f"không đọc được '{item_key(item)}' ({text})", f"cannot read it ({text})")
+    return err(key, "cannot read '%(what)s' (%(error)s)", what=item_key(item), error=text)
 
 
 def relation(item: dict[str, Any]) -> pgsql.Composable:
@@ -209,7 +202,7 @@ def generic_engine(cfg: dict[str, Any]) -> Any:
     try:
         address = checked_address(host, port)
     except OSError as exc:
-        raise err("url", f"không tìm thấy máy chủ '{host}'", f"unknown host '{host}'") from exc
+        raise err("url", "unknown host '%(host)s'", host=host) from exc
     password = read_secret(cfg, "password", host=host, owner=source_owner.get())
     # the checked address, not the name: no second resolution by the driver
     url = make_url(cfg["url"]).set(password=password, host=address)
@@ -265,8 +258,8 @@ def _test_generic(cfg: dict[str, Any]) -> None:
     try:
         engine = generic_engine(cfg)
     except ImportError as exc:
-        raise err("url", f"máy chủ chưa cài trình điều khiển ({exc.name})",
-                  f"the database driver is not installed ({exc.name})") from exc
+        raise err("url", "the database driver is not installed (%(name)s)",
+                  name=exc.name) from exc
     try:
         with engine.connect() as conn:
             for i, item in enumerate(cfg["tables"]):
@@ -276,12 +269,11 @@ def _test_generic(cfg: dict[str, Any]) -> None:
                         stmt = stmt.limit(0)
                     conn.execution_options(stream_results=True).execute(stmt).close()
                 except sa.exc.DBAPIError as exc:
-                    raise err(f"tables[{i}]", f"không đọc được '{item_key(item)}'",
-                              f"cannot read it ({type(exc.orig).__name__})") from exc
+                    raise err(f"tables[{i}]", "cannot read '%(what)s' (%(error)s)",
+                              what=item_key(item), error=type(exc.orig).__name__) from exc
     except sa.exc.DBAPIError as exc:
-        raise err("url", "không kết nối được cơ sở dữ liệu nguồn",
-                  f"cannot connect to the source database ({type(exc.orig).__name__})"
-                  ) from exc
+        raise err("url", "cannot connect to the source database (%(error)s)",
+                  error=type(exc.orig).__name__) from exc
     finally:
         engine.dispose()
 

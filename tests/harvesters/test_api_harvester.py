@@ -175,7 +175,7 @@ def test_endpoint_gone_withdraws_its_dataset(lgsp, sysadmin, org):
     assert second["/api/v1/truong-hoc"]["report_status"] == "deleted"
     shown = tk.get_action("package_show")(
         {"ignore_auth": True}, {"id": first["/api/v1/truong-hoc"]["dataset"]["id"]})
-    assert shown["private"] is True and "withdrawn at source" in shown["notes"]
+    assert shown["private"] is True and "Đã rút khỏi nguồn" in shown["notes"]
     assert second["/api/v1/dan-so"]["report_status"] == "not modified"
 
 

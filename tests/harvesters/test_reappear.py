@@ -47,7 +47,7 @@ def test_a_table_that_comes_back_reuses_its_dataset(
     [gone] = run_harvest(source, LonganSqlHarvester()).values()
     assert gone["report_status"] == "deleted"
     withdrawn = _show(dataset["id"])
-    assert withdrawn["private"] is True and "withdrawn at source" in withdrawn["notes"]
+    assert withdrawn["private"] is True and "Đã rút khỏi nguồn" in withdrawn["notes"]
     assert withdrawn["workflow_state"] == workflow.WITHDRAWN
 
     with owner_conn.cursor() as cur:  # the same table is back, one more row

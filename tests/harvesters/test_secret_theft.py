@@ -185,7 +185,7 @@ def test_a_fake_postgresql_never_receives_the_password(sysadmin, other_org, fake
         with pytest.raises(tk.ValidationError) as raised:
             create_source(sysadmin, other_org, "longan_sql", url, config, name="ro-ri")
         assert _config_error(raised).startswith(
-            "Error parsing the configuration options: password_env: "), _config_error(raised)
+            "Cấu hình nguồn không hợp lệ: password_env: "), _config_error(raised)
     assert fake_pg.connections == 0
     assert owner_password.encode() not in fake_pg.received
 

@@ -1,13 +1,16 @@
-"""Source config validation of ``longan_sql``: clear bilingual errors naming the key; no secrets."""
+"""Source config validation of ``longan_sql``: clear errors naming the key, in the reader's
+language (Vietnamese and English from the catalogue); no secrets."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from ckan.plugins import toolkit as tk
 
 from ckanext.longan_opendata.harvesters.config import ConfigError
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+from ckanext.longan_opendata.lang import in_language
 
 from .conftest import create_source
 
@@ -16,10 +19,10 @@ GOOD = {"url": URL, "password_env": "LONGAN_HARVEST_SHARED_DB_PW",
         "tables": [{"schema": "thong_ke", "table": "truong_hoc"}]}
 
 
-def _check(config: dict) -> str:
+def _check(config: dict, locale: str = "vi") -> str:
     with pytest.raises(ConfigError) as raised:
         LonganSqlHarvester().validate_config(json.dumps(config))
-    return str(raised.value)
+    return in_language(raised.value, locale)
 
 
 def test_a_good_config_passes():
@@ -55,7 +58,10 @@ def test_bad_configs_get_a_clear_error_naming_the_key(change, key, vietnamese):
     config = {k: v for k, v in config.items() if v is not None}
     message = _check(config)
     assert message.startswith(key + ":"), message
-    assert vietnamese in message and " / " in message  # Vietnamese / English
+    assert vietnamese in message
+    english = _check(config, "en")  # the same error, the English msgid, one language at a time
+    assert english.startswith(key + ":") and english != message
+    assert not re.search("[ăâđêôơư]", english), english
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -63,3 +69,19 @@ def test_the_api_refuses_a_bad_config_with_a_validation_error(sysadmin, org):
     with pytest.raises(tk.ValidationError) as raised:
         create_source(sysadmin, org, "longan_sql", URL, {**GOOD, "tables": "thong_ke.truong_hoc"})
     assert "tables: phải là danh sách" in json.dumps(raised.value.error_dict, ensure_ascii=False)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.parametrize(("prefix", "expected"), [
+    ("", "Cấu hình nguồn không hợp lệ: tables: phải là danh sách bảng không rỗng"),
+    ("/en", "The source configuration is not valid: tables: must be a non-empty list of tables"),
+])
+def test_the_api_answers_in_the_readers_language(app, sysadmin, org, prefix, expected):
+    """Through HTTP: the error (and ckanext-harvest's prefix, replaced) in the language of the
+    address, Vietnamese by default, English under /en/; one language at a time."""
+    body = {"name": "nguon-sai", "title": "Nguồn sai", "url": URL, "source_type": "longan_sql",
+            "owner_org": org["id"], "frequency": "MANUAL",
+            "config": json.dumps({**GOOD, "tables": "thong_ke.truong_hoc"})}
+    response = app.post(f"{prefix}/api/3/action/harvest_source_create", json=body,
+                        headers={"Authorization": sysadmin["token"]}, status=409)
+    assert response.json["error"]["config"] == [expected]

@@ -174,7 +174,7 @@ def test_table_gone_makes_the_dataset_private_with_a_note(
     assert second["kiem_thu.tam_thoi"]["report_status"] == "deleted"
     shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})
     assert shown["state"] == "active" and shown["private"] is True
-    assert "withdrawn at source" in shown["notes"] and "Đã rút" in shown["notes"]
+    assert "Đã rút khỏi nguồn" in shown["notes"] and "withdrawn at source" not in shown["notes"]
     assert datastore_rows(shown["resources"][0]["id"])["total"] == 2  # data kept
     # and it stays so: no new activity on the next run
     count = activity_count(dataset["id"])

@@ -191,6 +191,6 @@ def test_publish_due_command(people, cli):
     later = (wf.today() + datetime.timedelta(days=5)).isoformat()
     result = cli.invoke(ckan, ["longan", "publish-due", "--date", later])
     assert result.exit_code == 0, result.output
-    assert f"published: {pkg['name']}" in result.output
+    assert f"đã công bố: {pkg['name']}" in result.output
     assert act("package_show", None, id=pkg["id"])["workflow_state"] == wf.PUBLISHED
     assert cli.invoke(ckan, ["longan", "publish-due", "--date", "31-12-2025"]).exit_code != 0

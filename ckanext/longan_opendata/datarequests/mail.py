@@ -50,7 +50,7 @@ def _send(recipients: list[Any], template: str, extra: dict[str, Any]) -> int:
 def verification(row: dict[str, Any]) -> int:
     """Send the anonymous requester the link that publishes their request."""
     token = _signer().dumps(row["id"])
-    return _send([row["requester_email"]], "verify", {
+    return _send([{"email": row["requester_email"]}], "verify", {
         "title": row["title"], "url": f"{_site()}/de-xuat-du-lieu/xac-nhan/{token}",
         "days": states.VERIFY_MAX_AGE // 86400})
 
@@ -68,9 +68,9 @@ def proposed(row: dict[str, Any]) -> int:
 def answered(row: dict[str, Any], shown: dict[str, Any]) -> int:
     """Tell the requester of the answer (an account's address, or the verified anonymous one)."""
     user = model.User.get(row["requester_id"]) if row["requester_id"] else None
-    recipient: Any = user if user and user.email else row["requester_email"]
-    if not recipient:
+    if not (user and user.email) and not row["requester_email"]:
         return 0
+    recipient: Any = user if user and user.email else {"email": row["requester_email"]}
     dataset = shown.get("dataset")
     return _send([recipient], "answered", {
         "request": shown, "url": page_url(row["id"]),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ckanext.longan_opendata.lang import say
+
 OWN_SHAPES = "dcat-ap-3-longan.shapes.ttl"
 
 
@@ -26,20 +28,19 @@ def validate_dcat(portal_url: str, shapes_dir: str | None, own_shapes: str | Non
     try:
         files = dcat_validate.shape_files(shapes_dir, own_shapes)
     except FileNotFoundError as error:
-        raise click.UsageError(
-            f"Không tìm thấy tệp SHACL / shape files not found: {error}") from None
+        raise click.UsageError(say("shape files not found: %(error)s", error=error)) from None
     if not files:
-        raise click.UsageError("Cần --shapes hoặc --own-shapes / give --shapes or --own-shapes")
+        raise click.UsageError(say("give --shapes or --own-shapes"))
     graph = dcat_validate.fetch_catalogue(portal_url)
-    click.echo(f"{portal_url}: {len(graph)} bộ ba RDF / triples")
+    click.echo(say("%(url)s: %(n)s RDF triples", url=portal_url, n=len(graph)))
     report = dcat_validate.validate(graph, files)
     for (severity, shape_file, path), count in sorted(report.summary().items()):
         click.echo(f"  {severity:9} {shape_file:28} {path:22} {count}")
     if verbose:
         for finding in report.findings:
             click.echo(f"{finding.severity}: {finding.focus} {finding.path}: {finding.message}")
-    click.echo(f"Vi phạm / violations: {len(report.violations)}, "
-               f"cảnh báo / warnings: {len(report.warnings)}")
+    click.echo(say("violations: %(violations)s, warnings: %(warnings)s",
+                   violations=len(report.violations), warnings=len(report.warnings)))
     raise SystemExit(1 if report.violations else 0)
 
 

@@ -6,6 +6,7 @@ import click
 from ckan.plugins import toolkit as tk
 
 from ckanext.longan_opendata.demo import shared_db
+from ckanext.longan_opendata.lang import say
 
 __all__ = ["COMMANDS"]
 
@@ -22,11 +23,11 @@ def shared_db_roles(secrets_file: str | None):
     try:
         shared_db.ensure_roles(secrets_file)
     except Exception as exc:
-        raise click.ClickException(
-            f"Không tạo được vai trò PostgreSQL / cannot create the PostgreSQL roles: {exc}. "
-            "Chạy với quyền root hoặc sudo / run as root or with sudo.") from exc
-    click.echo(f"vai trò / roles: {shared_db.OWNER}, {shared_db.READER} "
-               f"(mật khẩu / passwords: {shared_db.secrets_path(secrets_file)})")
+        raise click.ClickException(say(
+            "cannot create the PostgreSQL roles: %(error)s. Run as root or with sudo.",
+            error=exc)) from exc
+    click.echo(say("roles: %(owner)s, %(reader)s (passwords: %(path)s)", owner=shared_db.OWNER,
+                   reader=shared_db.READER, path=shared_db.secrets_path(secrets_file)))
 
 
 @click.command("seed-shared-db")
@@ -43,9 +44,9 @@ def seed_shared_db(rows: int, db_url: str | None, secrets_file: str | None):
         counts = shared_db.seed(url, rows=rows, secrets_file=secrets_file, echo=click.echo)
     except Exception as exc:
         raise click.ClickException(
-            f"Không tạo được CSDL mẫu / cannot seed the demo database: {exc}".strip()
-            + "\nLần đầu, tạo vai trò / the first time, create the roles: "
-              "ckan -c ckan.ini longan shared-db-roles") from exc
+            say("cannot seed the demo database: %(error)s", error=exc).strip() + "\n"
+            + say("The first time, create the roles: %(command)s",
+                  command="ckan -c ckan.ini longan shared-db-roles")) from exc
     for table, count in counts.items():
         click.echo(f"{table}: {count}")
 
@@ -178,7 +179,7 @@ def _temporary_lgsp(lgsp_url: str):
         port = urlparse(lgsp_url).port or 8765
         server = LgspDemo(port=port,
                           client_secret=os.environ["LONGAN_HARVEST_LGSP_CLIENT_SECRET"]).start()
-        click.echo(f"LGSP demo tạm thời / temporary LGSP demo on {server.url}")
+        click.echo(say("temporary LGSP demo on %(url)s", url=server.url))
         return server
     return None
 
@@ -228,12 +229,12 @@ def _harvest(name: str, kind: str, source_id: str) -> int:
             obj.report_status or obj.state, 0) + 1
         for error in obj.errors:
             failed += 1
-            click.echo(f"  lỗi / error: {error.message}", err=True)
+            click.echo("  " + say("error: %(message)s", message=error.message), err=True)
     for error in job.gather_errors:
         failed += 1
-        click.echo(f"  lỗi / error: {error.message}", err=True)
+        click.echo("  " + say("error: %(message)s", message=error.message), err=True)
     tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source_id})
-    click.echo(f"{name}: {counts or 'không đổi / unchanged'}")
+    click.echo(f"{name}: {counts or say('unchanged')}")
     return failed
 
 
@@ -252,7 +253,7 @@ def load_demo(user: str):
     from . import catalogue
 
     created = catalogue.load(user, click.echo)
-    click.echo(f"Dữ liệu mẫu: đã tạo {created} mục / demo content: {created} created")
+    click.echo(say("demo content: %(n)s items created", n=created))
 
 
 COMMANDS = [load_demo, shared_db_roles, seed_shared_db, lgsp_demo, demo_harvest]

@@ -270,7 +270,7 @@ class LgspDemo:
 def serve(port: int, api_key: str, client_id: str, client_secret: str,
           echo: Callable[[str], Any] = print) -> None:
     demo = LgspDemo(port=port, api_key=api_key, client_id=client_id, client_secret=client_secret)
-    echo(f"LGSP demo: {demo.url} (Ctrl-C để dừng / to stop)")
+    echo(f"LGSP demo: {demo.url} (Ctrl-C)")
     try:
         demo.server.serve_forever()
     except KeyboardInterrupt:

@@ -171,7 +171,7 @@ def _create_database(url: str, secrets_file: str | None, echo: Callable[[str], A
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cur.fetchone() is None:
-                echo(f"tạo cơ sở dữ liệu / creating database {name}")
+                echo(f"CREATE DATABASE {name}")
                 cur.execute(sql.SQL(
                     "CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0 LOCALE 'C.UTF-8'"
                 ).format(sql.Identifier(name)))

@@ -1,7 +1,10 @@
 """Health checks behind ``ckan longan doctor``.
 
-Each check looks at one part of the installation and returns :class:`Finding` objects that say,
-in Vietnamese and English, what is wrong and which command fixes it. Checks never raise: an
+Each check looks at one part of the installation and returns :class:`Finding` objects that say
+what is wrong (a :class:`~ckanext.longan_opendata.lang.Message` of the catalogue) and which
+command fixes it; :func:`report` prints them in the site's default language
+(``ckan.locale_default``) or the one asked for (``--lang en``), reading the catalogue itself so
+that it works without CKAN. Checks never raise: an
 unreachable service is a finding, not a traceback.
 
 The service checks read a plain config mapping, so they also run without loading CKAN:
@@ -25,6 +28,8 @@ import requests
 import rq
 import sqlalchemy as sa
 
+from ckanext.longan_opendata.lang import Message, catalogue
+
 SOLR_SCHEMA_NAME = "ckan-2.12"
 MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 DEFAULT_REQUIRED_PLUGINS = (
@@ -44,11 +49,17 @@ Config = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Finding:
+    """What one check found: ``part`` checked, ``ok`` or not, the ``message`` and the command that
+    fixes it."""
+
     part: str
     ok: bool
-    vi: str
-    en: str
+    message: Message
     fix: str = ""
+
+    def text(self, locale: str) -> str:
+        """The message in ``locale``."""
+        return self.message.text(catalogue(locale))
 
 
 def _timeout(cfg: Config) -> float:
@@ -93,8 +104,9 @@ SERVICES_HINT = {
 def _unreachable(part: str, service: str, url: str, err: Exception) -> Finding:
     """A network service that does not answer at ``url``: the fix is to start the services."""
     why = type(err).__name__
-    return Finding(part, False, f"Không kết nối được {service} tại {url} ({why})",
-                   f"Cannot reach {service} at {url} ({why})", SERVICES_HINT["start"])
+    return Finding(part, False, Message("Cannot reach %(service)s at %(url)s (%(why)s)",
+                                        service=service, url=url, why=why),
+                   SERVICES_HINT["start"])
 
 
 def check_database(cfg: Config) -> Iterator[Finding]:
@@ -105,12 +117,12 @@ def check_database(cfg: Config) -> Iterator[Finding]:
     except sa.exc.SQLAlchemyError as err:
         yield Finding(
             "postgresql", False,
-            f"Không kết nối được PostgreSQL ({_safe_url(url)}): {_reason(err)}",
-            f"Cannot connect to PostgreSQL ({_safe_url(url)}): {_reason(err)}",
+            Message("Cannot connect to PostgreSQL (%(url)s): %(reason)s", url=_safe_url(url),
+                    reason=_reason(err)),
             SERVICES_HINT["start"],
         )
         return
-    yield Finding("postgresql", True, "PostgreSQL kết nối được", "PostgreSQL is reachable")
+    yield Finding("postgresql", True, Message("PostgreSQL is reachable"))
 
 
 def check_migrations(cfg: Config) -> Iterator[Finding]:
@@ -126,13 +138,13 @@ def check_migrations(cfg: Config) -> Iterator[Finding]:
             revision = f"error: {err}"
         if revision.endswith("(head)"):
             yield Finding("migrations", True,
-                          f"CSDL của {label} đã cập nhật", f"{label} database is migrated")
+                          Message("%(plugin)s database is migrated", plugin=label))
         else:
             fix = f"ckan -c {_ini(cfg)} db upgrade" + (f" -p {plugin}" if plugin else "")
             yield Finding(
                 "migrations", False,
-                f"CSDL của {label} chưa được cập nhật (phiên bản: {revision or 'chưa khởi tạo'})",
-                f"{label} database is not migrated (revision: {revision or 'not initialised'})",
+                Message("%(plugin)s database is not migrated (revision: %(revision)s)",
+                        plugin=label, revision=revision or Message("not initialised")),
                 fix,
             )
 
@@ -150,19 +162,17 @@ def check_datastore(cfg: Config) -> Iterator[Finding]:
             conn.execute(sa.text('SELECT count(*) FROM "_table_metadata"'))
         read_user_can_write = _can_create_table(cfg, read_url)
     except sa.exc.SQLAlchemyError as err:
-        yield Finding("datastore", False, f"DataStore chưa sẵn sàng: {_reason(err)}",
-                      f"DataStore is not ready: {_reason(err)}", fix)
+        yield Finding("datastore", False,
+                      Message("DataStore is not ready: %(reason)s", reason=_reason(err)), fix)
         return
     if read_user_can_write:
         yield Finding(
             "datastore", False,
-            "Người dùng chỉ-đọc của DataStore lại có quyền ghi (tạo bảng)",
-            "The DataStore read-only user can write (create tables)",
+            Message("The DataStore read-only user can write (create tables)"),
             fix,
         )
         return
-    yield Finding("datastore", True, "DataStore và quyền truy cập đúng",
-                  "DataStore and its permissions are correct")
+    yield Finding("datastore", True, Message("DataStore and its permissions are correct"))
 
 
 def _can_create_table(cfg: Config, url: str) -> bool:
@@ -189,12 +199,12 @@ def check_solr(cfg: Config) -> Iterator[Finding]:
     if name != SOLR_SCHEMA_NAME:
         yield Finding(
             "solr", False,
-            f"Solr dùng lược đồ '{name}', cần '{SOLR_SCHEMA_NAME}'",
-            f"Solr serves schema '{name}', expected '{SOLR_SCHEMA_NAME}'",
+            Message("Solr serves schema '%(name)s', expected '%(expected)s'", name=name,
+                    expected=SOLR_SCHEMA_NAME),
             SERVICES_HINT["solr-schema"],
         )
         return
-    yield Finding("solr", True, f"Solr sẵn sàng, lược đồ {name}", f"Solr is up with schema {name}")
+    yield Finding("solr", True, Message("Solr is up with schema %(name)s", name=name))
 
 
 def _redis(cfg: Config) -> redis.Redis:
@@ -210,7 +220,7 @@ def check_redis(cfg: Config) -> Iterator[Finding]:
     except redis.RedisError as err:
         yield _unreachable("redis", "Redis", cfg["ckan.redis.url"], err)
         return
-    yield Finding("redis", True, "Redis kết nối được", "Redis is reachable")
+    yield Finding("redis", True, Message("Redis is reachable"))
 
 
 def check_plugins(cfg: Config) -> Iterator[Finding]:
@@ -224,12 +234,11 @@ def check_plugins(cfg: Config) -> Iterator[Finding]:
         names = " ".join(missing)
         yield Finding(
             "plugins", False,
-            f"Thiếu plugin trong ckan.plugins: {names}",
-            f"Plugins missing from ckan.plugins: {names}",
+            Message("Plugins missing from ckan.plugins: %(names)s", names=names),
             f"ckan config-tool {_ini(cfg)} \"ckan.plugins=" + " ".join(required) + '"',
         )
         return
-    yield Finding("plugins", True, "Đã bật đủ plugin", "All required plugins are enabled")
+    yield Finding("plugins", True, Message("All required plugins are enabled"))
 
 
 def check_harvest_consumers(cfg: Config) -> Iterator[Finding]:
@@ -253,12 +262,12 @@ def check_harvest_consumers(cfg: Config) -> Iterator[Finding]:
         ini = _ini(cfg)
         yield Finding(
             "harvest", False,
-            f"Chưa chạy đủ tiến trình thu thập (gather và fetch); đang chạy: {waiting}",
-            f"Harvest gather and fetch consumers are not both running (found {waiting})",
+            Message("Harvest gather and fetch consumers are not both running (found %(n)s)",
+                    n=waiting),
             f"ckan -c {ini} harvester gather-consumer & ckan -c {ini} harvester fetch-consumer &",
         )
         return
-    yield Finding("harvest", True, "Tiến trình thu thập đang chạy", "Harvest consumers are running")
+    yield Finding("harvest", True, Message("Harvest consumers are running"))
 
 
 def check_security(cfg: Config) -> Iterator[Finding]:
@@ -272,15 +281,13 @@ def check_security(cfg: Config) -> Iterator[Finding]:
     if value not in ("false", "0", "no", "off"):
         yield Finding(
             "security", False,
-            "ckan.auth.user_create_organizations đang bật: mọi người dùng đã đăng nhập đều tạo "
-            "được tổ chức và trở thành quản trị của nó; chỉ quản trị hệ thống được tạo tổ chức",
-            "ckan.auth.user_create_organizations is on: any logged-in user can create an "
-            "organisation and become its admin; only sysadmins should create organisations",
+            Message("ckan.auth.user_create_organizations is on: any logged-in user can create an "
+                    "organisation and become its admin; only sysadmins should create "
+                    "organisations"),
             f"ckan config-tool {_ini(cfg)} \"ckan.auth.user_create_organizations=false\"",
         )
         return
-    yield Finding("security", True, "Chỉ quản trị hệ thống được tạo tổ chức",
-                  "Only sysadmins can create organisations")
+    yield Finding("security", True, Message("Only sysadmins can create organisations"))
 
 
 Check = Callable[[Config], Iterator[Finding]]
@@ -302,20 +309,28 @@ def run_checks(cfg: Config, checks: tuple[Check, ...] = SERVICE_CHECKS + CKAN_CH
     return findings
 
 
-def report(findings: list[Finding], echo: Callable[[str], Any] = print) -> int:
-    """Print the findings in Vietnamese and English; return the exit status."""
+def report(findings: list[Finding], echo: Callable[[str], Any] = print,
+           locale: str = "en") -> int:
+    """Print the findings in ``locale``; return the exit status."""
+    gettext = catalogue(locale)
+    marks = {True: Message("OK").text(gettext), False: Message("FAIL").text(gettext)}
+    width = max(len(mark) for mark in marks.values())
     for finding in findings:
-        mark = "OK " if finding.ok else "LỖI"
-        echo(f"[{mark}] {finding.part:<10} {finding.vi}")
-        echo(f"      {'':<10} {finding.en}")
+        echo(f"[{marks[finding.ok]:<{width}}] {finding.part:<10} "
+             f"{finding.message.text(gettext)}")
         if finding.fix:
-            echo(f"      {'':<10} → {finding.fix}")
+            echo(f"{'':<{width + 3}}{'':<10} → {finding.fix}")
     faults = sum(not f.ok for f in findings)
     if faults:
-        echo(f"{faults} lỗi cần sửa / {faults} problem(s) to fix")
+        echo(Message("%(n)s problem(s) to fix", n=faults).text(gettext))
         return 1
-    echo("Mọi thứ hoạt động tốt / Everything is working")
+    echo(Message("Everything is working").text(gettext))
     return 0
+
+
+def locale_of(cfg: Config, asked: str | None = None) -> str:
+    """The language of the report: ``asked`` (``--lang``), else ``ckan.locale_default``."""
+    return asked or str(cfg.get("ckan.locale_default") or "en")
 
 
 def read_ini(path: str) -> dict[str, str]:
@@ -340,13 +355,16 @@ def main(argv: list[str] | None = None) -> int:
     """Service checks without CKAN; then ``ckan longan doctor`` for the rest."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", default=os.environ.get("CKAN_INI", "ckan.ini"))
+    parser.add_argument("--lang", default=None,
+                        help="language of the report (default: ckan.locale_default)")
     args = parser.parse_args(argv)
     cfg = read_ini(args.config)
     findings = run_checks(cfg, SERVICE_CHECKS)
     if any(not f.ok for f in findings if f.part in ("postgresql", "solr", "redis")):
-        return report(findings)
+        return report(findings, locale=locale_of(cfg, args.lang))
     ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
-    return subprocess.call([ckan, "-c", args.config, "longan", "doctor"])  # noqa: S603
+    lang = ["--lang", args.lang] if args.lang else []
+    return subprocess.call([ckan, "-c", args.config, "longan", "doctor", *lang])  # noqa: S603
 
 
 if __name__ == "__main__":

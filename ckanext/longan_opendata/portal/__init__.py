@@ -18,8 +18,8 @@ def get_auth_functions() -> dict[str, Any]:
 
 
 def get_helpers() -> dict[str, Any]:
-    from . import helpers
-    return helpers.get_helpers()
+    from . import formats, helpers
+    return {**helpers.get_helpers(), **formats.get_helpers()}
 
 
 def get_blueprints() -> list[Any]:

@@ -29,6 +29,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from ckanext.longan_opendata.lang import Message
+
 __all__ = ["BlockedAddress", "allowed", "guarded_session", "resolve", "resource_url_allowed"]
 
 log = logging.getLogger(__name__)
@@ -47,9 +49,12 @@ class BlockedAddress(Exception):
         self.host = host
         self.address = address
         shown = f"{host} ({address})" if address and address != host else host
-        super().__init__(
-            f"địa chỉ {shown} thuộc mạng nội bộ hoặc không được phép (xem {OPTION}) / the address "
-            f"{shown} is internal or not allowed (see {OPTION})")
+        self.message = Message("the address %(address)s is internal or not allowed (see "
+                               "%(option)s)", address=shown, option=OPTION)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["COMMANDS"]
 
 
@@ -22,8 +24,9 @@ def publish_due(day: str | None):
     except tk.ValidationError as error:
         raise click.ClickException(str(error.error_dict)) from None
     for name in result["published"]:
-        click.echo(f"đã công bố / published: {name}")
-    click.echo(f"{len(result['published'])} bộ dữ liệu đến ngày công bố / datasets published")
+        click.echo(say("published: %(name)s", name=name))
+    click.echo(say("%(n)s datasets published (their publish date has come)",
+                   n=len(result["published"])))
 
 
 COMMANDS = [publish_due]

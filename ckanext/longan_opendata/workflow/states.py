@@ -106,7 +106,10 @@ def today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
-def harvest_context(auto_publish: bool, comment: str = "Thu thập tự động / harvested") -> Context:
+def harvest_context(auto_publish: bool, comment: str | None = None) -> Context:
     """The context entries a harvester adds to its ``package_create``/``package_update`` calls:
     ``published`` for an ``auto_publish`` source, ``pending_review`` otherwise."""
+    if comment is None:  # stored in the history: the site default language
+        from ckanext.longan_opendata.lang import Message, in_default
+        comment = in_default(Message("harvested automatically"))
     return {CONTEXT_KEY: state_for_harvested(auto_publish), CONTEXT_COMMENT_KEY: comment}

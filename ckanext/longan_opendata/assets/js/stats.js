@@ -4,6 +4,7 @@
   var source = document.getElementById("longan-chart-data");
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  var locale = source.getAttribute("data-locale") || document.documentElement.lang || "vi";
   var colours = ["#0b6e4f", "#f2a541", "#1d4e89", "#c8553d", "#6a994e", "#8e5572",
                  "#2a9d8f", "#e76f51", "#457b9d", "#bc6c25", "#588157", "#9d4edd"];
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -23,6 +24,7 @@
         }]
       },
       options: {
+        locale: locale,  /* numbers in ticks and tooltips with the reader's separators */
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
