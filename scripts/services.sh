@@ -24,7 +24,7 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_apt_packages() {
   local missing=()
-  for pkg in postgresql postgresql-contrib libpq-dev redis-server openjdk-17-jdk-headless maven curl chromium; do
+  for pkg in postgresql postgresql-contrib libpq-dev redis-server openjdk-17-jdk-headless maven curl chromium nginx-light; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -33,6 +33,12 @@ END \$\$;
 SQL
 }
 
+# limit_read_role ROLE: no statement of the DataStore's read-only role runs longer than 30 s,
+# whatever the path (datastore_search, datastore_search_sql has its own shorter limit: issue 14)
+limit_read_role() {
+  psql_admin -d postgres -c "ALTER ROLE \"$1\" SET statement_timeout = '30s'"
+}
+
 ensure_db() {  # name owner
   if ! psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; then
     say "creating database $1"
@@ -56,6 +62,7 @@ migrate() {  # INI
 setup_test() {
   ensure_role longan_test longan_test
   ensure_role longan_test_ro longan_test_ro
+  limit_read_role longan_test_ro
   ensure_db longan_ckan_test longan_test
   ensure_db longan_datastore_test longan_test
   migrate test.ini
@@ -72,6 +79,7 @@ write_portal_ini() {
   . "$RUN/secrets.env"
   ensure_role longan "$LONGAN_DB_PASSWORD"
   ensure_role longan_datastore_ro "$LONGAN_DS_RO_PASSWORD"
+  limit_read_role longan_datastore_ro
   ensure_db longan_ckan longan
   ensure_db longan_datastore longan
   if [ ! -f ckan.ini ]; then

@@ -1,6 +1,7 @@
 """What the browser tests share: Debian's Chromium driven by Playwright (no browser download),
 screenshots in ``test-artifacts/`` (git-ignored), and a watch on every page that fails the test
-on a console error, a failed response or any request leaving 127.0.0.1 (such requests are
+on a console error (a Content-Security-Policy violation included), a failed response or any
+request leaving 127.0.0.1 (such requests are
 aborted: the portal must work offline)."""
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ LAUNCH = {"executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS,
 #: keyword arguments of a browser context: Vietnamese, a laptop screen
 CONTEXT = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
 
+#: reports every Content-Security-Policy violation of any frame as a console error (which the
+#: watch records): the portal's pages must run under their CSP without inline-script violations
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => console.error(
+  'CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+  ' in ' + e.sourceFile + ':' + e.lineNumber));
+"""
+
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                     reason=f"{CHROMIUM} missing: apt-get install chromium")
 
@@ -34,6 +43,7 @@ class Watch:
         self.page = page
         self.errors: list[str] = []
         self.outside: list[str] = []
+        page.add_init_script(CSP_LISTENER)
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("response", lambda r: r.status >= 400 and self.errors.append(

@@ -34,11 +34,12 @@ from ckanext.longan_opendata import (
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import logs
+from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, datarequests,
-                                    feedback)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, security,
+                                    datarequests, feedback)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
@@ -72,10 +73,12 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     def can_upload(self, resource_id: str) -> bool:
         return netguard.resource_url_allowed(resource_id)
 
-    # IMiddleware: checks of every request (NUL bytes, CSRF exemptions that stuck)
+    # IMiddleware: checks of every request (NUL bytes, CSRF exemptions that stuck, rate limits),
+    # security headers, cacheable public pages
     def make_middleware(self, app: Any, config: CKANConfig) -> Any:
         if isinstance(app, Flask):
             security.install(app)
+            portal_cache.install(app)
         return app
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)

@@ -163,3 +163,16 @@ def test_api_guide_page_and_its_examples_run(served, browser):
         else:
             assert run.stdout.splitlines()[0] == "6"  # total rows of the table
             assert "Tân An" in run.stdout
+
+
+def test_inline_script_is_blocked_and_the_watch_sees_it(served, browser):
+    """The pages' CSP is enforced by the browser, and a violation reaches the watch (which
+    fails every other browser test on one)."""
+    visit = Visit(browser, served["url"] + "/")
+    page = visit.page
+    with page.expect_console_message(lambda m: "CSP violation" in m.text):
+        page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); }""")
+    assert page.evaluate("() => window.inlineRan") is None
+    assert any("script-src" in e for e in visit.watch.errors)
+    page.close()
