@@ -8,6 +8,7 @@ from typing import Any
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+import flask
 import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context, DataDict
@@ -106,7 +107,8 @@ def longan_datarequest_create(context: Context, data_dict: DataDict) -> dict[str
     content = _content(data_dict)
     user = _user(context)
     address = None if user else fields.email(data_dict, "email", "E-mail", required=True)
-    if address and not ratelimit.allow("datarequest", *states.ANONYMOUS_RATE):
+    if address and flask.has_request_context() and \
+            not ratelimit.allow("datarequest", *states.ANONYMOUS_RATE):
         checks.refuse("rate_limit", tk._("You have sent too many messages: please try again "
                                          "later"))
     created = states.now()

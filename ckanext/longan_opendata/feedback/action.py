@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import flask
 from ckan import model
 from ckan.types import Context, DataDict
 
@@ -47,8 +48,9 @@ def _dataset(context: Context, data_dict: DataDict) -> model.Package:
 
 def longan_feedback_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Report an error in a dataset or suggest something (anyone, anonymous too). Limited per
-    client (``ckanext.longan_opendata.feedback.rate_limit`` messages per
-    ``…feedback.rate_window`` seconds); the agency's stewards are e-mailed.
+    client of the web or the API (``ckanext.longan_opendata.feedback.rate_limit`` messages per
+    ``…feedback.rate_window`` seconds; internal callers outside a request are not limited); the
+    agency's stewards are e-mailed.
 
     :param package_id: the dataset (id or name)
     :type package_id: string
@@ -69,7 +71,7 @@ def longan_feedback_create(context: Context, data_dict: DataDict) -> dict[str, A
                       % {"label": tk._("Kind")})
     message = fields.bounded_text(data_dict, "message", "Feedback message", LIMITS["message"])
     contact = fields.email(data_dict, "contact_email", "Contact e-mail")
-    if not ratelimit.allow("feedback", *states.rate_limit()):
+    if flask.has_request_context() and not ratelimit.allow("feedback", *states.rate_limit()):
         checks.refuse("rate_limit", tk._("You have sent too many messages: please try again "
                                          "later"))
     user = model.User.get(context.get("user") or "")
