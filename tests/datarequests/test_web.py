@@ -32,6 +32,8 @@ def test_list_and_page_in_vietnamese_and_english(world, web):
     assert web.get("/de-xuat-du-lieu?sort=ngau-nhien").status_code == 400
     filtered = web.get("/de-xuat-du-lieu?theme=kinh-te&state=new").get_data(as_text=True)
     assert "Danh mục chợ truyền thống" in filtered
+    stats = web.get("/thong-ke").get_data(as_text=True)
+    assert "longan-datarequest-stats" in stats and "data-overdue=" in stats
 
 
 def test_visitors_are_asked_to_log_in_to_propose(web):
