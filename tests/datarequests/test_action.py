@@ -224,3 +224,22 @@ def test_anonymous_request_is_public_once_its_email_is_verified(world, inbox, ck
                    state="reviewing", answer="Đang tổng hợp")
     assert answered["mails_sent"] == 1
     assert inbox[-1]["To"].addresses[0].addr_spec == "khach@longan.test"
+
+
+def test_the_answer_is_mailed_in_the_requesters_language(world, inbox):
+    from ckan.tests import factories
+
+    from ckanext.longan_opendata import mailer
+
+    reader = factories.User(email="reader@longan.test")
+    mailer.set_user_locale(model.User.get(reader["id"]), "en")
+    model.Session.commit()
+    request_id = act("longan_datarequest_create", reader["name"], title="Bus stops",
+                     description="Stops and lines", owner_org=world.org["id"],
+                     reason="A journey planner", desired_format="GTFS")["id"]
+    act("longan_datarequest_answer", world.users["editor"], id=request_id, state="rejected",
+        refusal_reason="not_held", answer="Sở Giao thông vận tải giữ dữ liệu này.")
+    [mail] = mails_to(inbox, "reader@longan.test")
+    assert "Your data request was answered" in mail["Subject"].replace("\u00a0", " ")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Refused" in text and "Data not held by the agency" in text

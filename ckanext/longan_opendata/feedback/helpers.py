@@ -34,6 +34,10 @@ def longan_feedback_new_count() -> int | None:
         {"user": name}, {"mine": True, "state": states.NEW, "rows": 1})["count"]
 
 
+def longan_feedback_kind_label(kind: str) -> str:
+    return states.kind_label(kind)
+
+
 def longan_feedback_state_label(state: str) -> str:
     return states.state_label(state)
 
