@@ -173,6 +173,7 @@ def test_a_visitor_proposes_and_finds_the_published_dataset(portal, chromium):
     assert link == f"{portal['url']}/dataset/{portal['dataset']['name']}"
     visitor.go(link.removeprefix(portal["url"]))
     expect(visitor.page.locator("h1")).to_contain_text(DATASET_TITLE)
+    expect(visitor.page.locator(".longan-datarequests-fulfilled")).to_contain_text(REQUEST_TITLE)
     visitor.shot("visitor-dataset")
     visitor.go(request_url.removeprefix(portal["url"]))
     expect(visitor.page.locator(".longan-datarequest-dataset a")).to_have_text(DATASET_TITLE)

@@ -66,6 +66,12 @@ def longan_datarequest_open_for_me() -> list[dict[str, Any]]:
     return [item for item in (records.open_counts(org_id) for org_id in orgs) if item["open"]]
 
 
+def longan_datarequest_fulfilled_by(package_id: str) -> list[dict[str, str]]:
+    """The data requests a dataset answered (for its page)."""
+    from . import records
+    return records.fulfilled_by(package_id)
+
+
 def get_helpers() -> dict[str, Any]:
     return {name: value for name, value in globals().items()
             if name.startswith("longan_datarequest_")}

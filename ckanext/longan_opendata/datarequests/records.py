@@ -136,3 +136,12 @@ def open_counts(org_id: str) -> dict[str, Any]:
     org = model.Group.get(org_id)
     return {"id": org_id, "name": org.name if org else org_id,
             "title": org.title if org else org_id, "open": int(total), "overdue": int(late)}
+
+
+def fulfilled_by(package_id: str) -> list[dict[str, str]]:
+    """The public requests that ``package_id`` fulfilled (``id``, ``title``), newest first."""
+    query = (sa.select(table.c.id, table.c.title)
+             .where(table.c.dataset_id == package_id, table.c.verified.is_(True),
+                    table.c.state == states.FULFILLED)
+             .order_by(table.c.answered.desc()).limit(20))
+    return [{"id": rid, "title": title} for rid, title in model.Session.execute(query)]
