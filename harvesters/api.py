@@ -56,7 +56,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.longan_opendata.lang import Message
 from ckanext.longan_opendata.security import netguard
 
-from . import base, loader
+from . import base, completeness, loader
 from .api_config import SECRET_OF, TYPES, check_api_config
 from .config import ConfigError, check_connection_enabled, err
 from .http_client import ApiError, Client, dig, page_query
@@ -230,6 +230,9 @@ class LonganApiHarvester(base.LonganHarvester):
                                 shown=shown),
                         row=stream.problems[0].row, column=stream.problems[0].column)
 
+            if item.get(completeness.TEMPORAL_KEY):
+                content["temporal"] = completeness.records_period(
+                    spool, item[completeness.TEMPORAL_KEY])
             title = item.get("title") or item["path"]
             description = Message(
                 "Harvested automatically from the service `%(path)s` (%(date)s).",

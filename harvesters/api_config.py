@@ -13,7 +13,14 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from .config import err, load_config, validate_column_types, validate_common, validate_metadata
+from .config import (
+    err,
+    load_config,
+    validate_column_types,
+    validate_common,
+    validate_metadata,
+    validate_temporal_column,
+)
 from .http_client import same_origin
 from .secrets import validate_secret_ref
 
@@ -23,7 +30,8 @@ TYPES = {"int": "int8", "integer": "int8", "int4": "int4", "int8": "int8", "bigi
          "numeric": "numeric", "float": "numeric", "date": "date", "timestamp": "timestamp",
          "text": "text", "bool": "bool", "boolean": "bool"}
 SECRET_OF = {"api_key": "key", "oauth2": "client_secret"}  # auth type → secret prefix
-ITEM_KEYS = ("path", "records_path", "pagination", "columns", "params", "description")
+ITEM_KEYS = ("path", "records_path", "pagination", "columns", "params", "description",
+             "temporal_column")
 # the client's settings: (key, lowest, highest)
 LIMITS = (("timeout", 1, 600), ("retries", 0, 10), ("backoff", 0, 60), ("rate_limit", 0, 1000))
 
@@ -100,3 +108,4 @@ def _check_endpoint(item: Any, where: str, url: str, seen: set[str]) -> None:
         raise err(where + ".pagination.size", "must be an integer 1–10000")
     validate_column_types(item.get("columns"), TYPES, f"{where}.columns")
     validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)
+    validate_temporal_column(item, where)

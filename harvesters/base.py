@@ -25,7 +25,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.lang import Message, in_default, in_language
 
-from . import loader
+from . import completeness, loader
 from .claim import Claim, outcome
 from .config import DEFAULT_LICENCE, METADATA_FIELDS, ConfigError, slugify
 from .secrets import owner_scope
@@ -302,6 +302,7 @@ class LonganHarvester(HarvesterBase):
             data["name"] = self._unique_name(meta.get("name") or slugify(meta["title"]), None)
             data["resources"] = [resource]
             action = "package_create"
+        data = completeness.mark(data)  # the review fields it lacks, for all to see
         dataset = tk.get_action(action)(dict(context), data)
         self._retire_objects_of(obj)
         obj.package_id = dataset["id"]
@@ -337,7 +338,8 @@ class LonganHarvester(HarvesterBase):
                 retyped=retyped or "∅"))
             resource_notes = (resource_notes + "\n\n" + note).strip()
             log.info("%s: %s", obj.guid, note)
-        meta = self._dataset_dict(config, item, fallback_title, description)
+        meta = completeness.complete(self._dataset_dict(config, item, fallback_title, description),
+                                     self._source_org(obj), content.get("temporal"))
         resource = {
             "id": resource_id, "name": meta.get("title"), "format": "CSV", "url_type": "datastore",
             "url": "_datastore_only_resource", "datastore_active": True,

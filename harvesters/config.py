@@ -107,6 +107,13 @@ def validate_metadata(meta: Any, where: str) -> None:
             raise err(path, "only lowercase ASCII letters, digits and '-'")
 
 
+def validate_temporal_column(item: dict[str, Any], where: str) -> None:
+    """``temporal_column`` (the date column the temporal coverage is derived from): a name."""
+    value = item.get("temporal_column")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise err(f"{where}.temporal_column", "must be the name of a date column")
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 

@@ -20,5 +20,13 @@ def longan_auto_publish_status(source_id: str) -> dict[str, Any] | None:
     return status
 
 
+def longan_harvest_incomplete(job_id: str) -> list[dict[str, Any]]:
+    """The datasets of a harvest job that lack review fields (the job page lists them)."""
+    from .completeness import incomplete_datasets
+
+    return incomplete_datasets(job_id) if job_id else []
+
+
 def get_helpers() -> dict[str, Any]:
-    return {"longan_auto_publish_status": longan_auto_publish_status}
+    return {"longan_auto_publish_status": longan_auto_publish_status,
+            "longan_harvest_incomplete": longan_harvest_incomplete}

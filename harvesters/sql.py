@@ -51,10 +51,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import psycopg2
 from ckan import model
+from psycopg2 import sql as pgsql
 
 from ckanext.longan_opendata.lang import Message
 
-from . import base, loader
+from . import base, completeness, loader
 from .config import ConfigError, check_connection_enabled
 from .secrets import check_secret_binding, owner_scope, source_owner
 from .sql_config import check_sql_config, host_port, is_postgres, item_key
@@ -67,6 +68,7 @@ from .sql_source import (
     generic_rows,
     pipe_copy,
     qualified_name,
+    relation,
     test_connection,
     unknown_host,
 )
@@ -264,6 +266,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         """COPY out of the source piped into COPY into the DataStore; (result, data hash)."""
         conn = connect(cfg, "import")
         hasher = loader.HashingReader(None)  # type: ignore[arg-type]
+        content["temporal"] = _source_period(conn, content["item"], columns)
 
         def feed(copy_from: Any) -> None:
             def consume(source: Any) -> None:
@@ -297,6 +300,22 @@ class LonganSqlHarvester(base.LonganHarvester):
 
         ok = self._import_table(harvest_object, cfg, content, columns, feed)
         return ok, stream_holder["s"].sha256.hexdigest()
+
+
+def _source_period(conn: Any, item: dict[str, Any], columns: list[loader.Column]
+                   ) -> dict[str, str] | None:
+    """The temporal coverage of a table from ``min``/``max`` of its ``temporal_column`` at the
+    source (None when no column is named or it is not one of the table's)."""
+    column = item.get(completeness.TEMPORAL_KEY)
+    if not column or column not in {c.id for c in columns}:
+        return None
+    statement = pgsql.SQL("SELECT min({c}), max({c}) FROM ({r}) AS _longan_q").format(
+        c=pgsql.Identifier(column), r=relation(item))
+    with conn.cursor() as cur:
+        cur.execute(statement)
+        low, high = cur.fetchone()
+    conn.rollback()
+    return completeness.period([v for v in (low, high) if v is not None])
 
 
 def _drop_gone_tables(conn: Any, items: dict[str, dict[str, Any]]) -> None:

@@ -20,6 +20,7 @@ from .config import (
     validate_column_types,
     validate_common,
     validate_metadata,
+    validate_temporal_column,
 )
 from .secrets import validate_secret_ref
 
@@ -32,7 +33,8 @@ _QUERY_START = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 # file of the server or changes who connects
 URL_PARAMETERS = ("sslmode", "target_session_attrs", "gssencmode", "channel_binding",
                   "keepalives", "keepalives_idle")
-ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description")
+ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description",
+             "temporal_column")
 
 
 def is_single_select(query: str) -> bool:
@@ -104,6 +106,7 @@ def _check_item(item: Any, where: str) -> None:
         raise err(where, "needs 'table' or 'query_name' + 'query'")
     validate_column_types(item.get("types"), TYPE_OVERRIDES, f"{where}.types")
     validate_metadata({k: v for k, v in item.items() if k not in ITEM_KEYS}, where)
+    validate_temporal_column(item, where)
 
 
 def item_key(item: dict[str, Any]) -> str:

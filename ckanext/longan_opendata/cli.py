@@ -12,6 +12,7 @@ from ckanext.longan_opendata.dcat import cli as dcat_cli
 from ckanext.longan_opendata.demo import cli as demo_cli
 from ckanext.longan_opendata.harvesters import cli as harvest_cli
 from ckanext.longan_opendata.lang import CLI_LANG_KEY
+from ckanext.longan_opendata.linkcheck import cli as linkcheck_cli
 from ckanext.longan_opendata.ops import cli as ops_cli
 from ckanext.longan_opendata.workflow import cli as workflow_cli
 
@@ -27,6 +28,6 @@ def longan(ctx: click.Context, lang: str | None):
     ctx.meta[CLI_LANG_KEY] = lang
 
 
-for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli):
+for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli, linkcheck_cli):
     for _command in _module.COMMANDS:
         longan.add_command(_command)

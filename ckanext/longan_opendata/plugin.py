@@ -25,8 +25,10 @@ from ckanext.longan_opendata import (
     feedback,
     harvesters,
     i18n,
+    linkcheck,
     metadata,
     portal,
+    preferences,
     registry,
     security,
     workflow,
@@ -38,8 +40,8 @@ from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, security,
-                                    datarequests, feedback)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, preferences,
+                                    security, linkcheck, datarequests, feedback)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

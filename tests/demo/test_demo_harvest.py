@@ -5,6 +5,7 @@ import pytest
 from ckan.cli.cli import ckan
 from ckan.plugins import toolkit as tk
 
+from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.demo import shared_db
 
 from .conftest import SECRETS, shared_db_name
@@ -24,7 +25,21 @@ def test_demo_harvest_registers_and_harvests_both_sources(cli, shared_database, 
         found = tk.get_action("package_search")(
             {"ignore_auth": True}, {"fq": "organization:cuc-thong-ke", "rows": 0})
         assert found["count"] == 11
+        _assert_every_dataset_passes_the_review_check()
         again = cli.invoke(ckan, args)
         assert again.exit_code == 0, again.output
-        assert "csdl-dung-chung-long-an: không đổi / unchanged" in again.output
+        assert "csdl-dung-chung-long-an: không đổi" in again.output
         assert "lgsp-long-an: {'not modified': 2}" in again.output
+
+
+def _assert_every_dataset_passes_the_review_check() -> None:
+    """Issue 11: the demo sources give (or let the harvest derive) every review field."""
+    found = tk.get_action("package_search")({"ignore_auth": True}, {
+        "fq": "organization:cuc-thong-ke", "rows": 50, "include_private": True})
+    assert found["count"] == 11
+    for hit in found["results"]:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": hit["id"]})
+        assert workflow.missing_review_fields(pkg) == [], pkg["name"]
+        assert pkg["harvest_review_missing"] == "", pkg["name"]
+        assert pkg["title_en"] and pkg["temporal_start"] <= pkg["temporal_end"], pkg["name"]
+        assert pkg["contact_points"][0]["email"] == "cuc-thong-ke@longan.gov.vn"

@@ -75,7 +75,7 @@ def test_the_api_refuses_a_bad_config_with_a_validation_error(sysadmin, org):
 @pytest.mark.parametrize(("prefix", "expected"), [
     ("", "Cấu hình nguồn không hợp lệ: tables: phải là danh sách bảng không rỗng"),
     ("/en", "The source configuration is not valid: tables: must be a non-empty list of tables"),
-])
+], ids=["vi", "en"])
 def test_the_api_answers_in_the_readers_language(app, sysadmin, org, prefix, expected):
     """Through HTTP: the error (and ckanext-harvest's prefix, replaced) in the language of the
     address, Vietnamese by default, English under /en/; one language at a time."""

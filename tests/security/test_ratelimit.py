@@ -84,7 +84,7 @@ def test_password_reset_is_limited(app, fresh_counters):
 
 
 @pytest.mark.ckan_config("ckanext.longan_opendata.ratelimit.api_token", "2/60")
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")  # a new user of unique name: no need to empty the db
 def test_api_token_create_gets_json_429(app, fresh_counters):
     user = factories.User()
     token = factories.APIToken(user=user["name"])["token"]

@@ -69,6 +69,8 @@ def lgsp_demo(port: int):
 
 
 DEMO_ORG = ("cuc-thong-ke", "Cục Thống kê tỉnh Long An")
+#: the demo agency's contact, the harvested datasets' contact point (issue 11)
+DEMO_ORG_CONTACT = {"email": "cuc-thong-ke@longan.gov.vn", "phone": "0272 3826 123"}
 
 
 def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, dict]]:
@@ -80,19 +82,32 @@ def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, di
                      "spatial_units": ["old-80"], "contains_personal_data": "no"},
         "tables": [
             {"schema": "thong_ke", "table": "dan_so_theo_xa", "theme": ["dan-cu-xa-hoi"],
-             "title": "Dân số trung bình phân theo xã (CSDL dùng chung)"},
+             "title": "Dân số trung bình phân theo xã (CSDL dùng chung)",
+             "title_en": "Average population by commune (shared database)",
+             "temporal_column": "nam"},
             {"schema": "thong_ke", "table": "v_dan_so_theo_huyen", "theme": ["dan-cu-xa-hoi"],
-             "title": "Dân số trung bình phân theo huyện (CSDL dùng chung)"},
-            {"schema": "thong_ke", "table": "truong_hoc", "theme": ["giao-duc"]},
-            {"schema": "thong_ke", "table": "co_so_y_te", "theme": ["y-te"]},
-            {"schema": "thong_ke", "table": "doanh_nghiep_dang_ky", "theme": ["kinh-te"]},
-            {"schema": "thong_ke", "table": "Sản lượng nông nghiệp", "theme": ["nong-nghiep"]},
+             "title": "Dân số trung bình phân theo huyện (CSDL dùng chung)",
+             "title_en": "Average population by district (shared database)",
+             "temporal_column": "nam"},
+            {"schema": "thong_ke", "table": "truong_hoc", "theme": ["giao-duc"],
+             "title_en": "Schools", "temporal_column": "ngay_thanh_lap"},
+            {"schema": "thong_ke", "table": "co_so_y_te", "theme": ["y-te"],
+             "title_en": "Health facilities", "temporal_start": "2024-01-01",
+             "temporal_end": "2024-12-31"},
+            {"schema": "thong_ke", "table": "doanh_nghiep_dang_ky", "theme": ["kinh-te"],
+             "title_en": "Newly registered enterprises", "temporal_column": "ngay_dang_ky"},
+            {"schema": "thong_ke", "table": "Sản lượng nông nghiệp", "theme": ["nong-nghiep"],
+             "title_en": "Area and output of the main crops", "temporal_column": "nam"},
             {"schema": "thong_ke", "table": "luong_mua_thang", "theme": ["moi-truong"],
-             "frequency": "monthly"},
+             "frequency": "monthly", "title_en": "Monthly rainfall at the stations",
+             "temporal_column": "thang"},
             {"schema": "dich_vu_cong", "table": "thong_ke_truc_tuyen", "theme": ["hanh-chinh"],
-             "frequency": "monthly"},
+             "frequency": "monthly", "title_en": "Online public services by month",
+             "temporal_column": "thang"},
             {"query_name": "ho_so_theo_thang", "theme": ["hanh-chinh"], "frequency": "monthly",
              "title": "Hồ sơ thủ tục hành chính theo tháng và lĩnh vực",
+             "title_en": "Administrative procedure files by month and sector",
+             "temporal_column": "thang",
              "query": "SELECT date_trunc('month', ngay_nop)::date AS thang, linh_vuc, "
                       "count(*) AS so_ho_so, count(*) FILTER (WHERE truc_tuyen) AS truc_tuyen "
                       "FROM dich_vu_cong.ho_so GROUP BY 1, 2 ORDER BY 1, 2"},
@@ -106,14 +121,16 @@ def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, di
         "timeout": 15, "retries": 4, "backoff": 0.5, "rate_limit": 20,
         "defaults": {"license_id": "vn-open-data-1.0", "frequency": "monthly",
                      "source_system": "LGSP tỉnh Long An (minh họa)",
-                     "contains_personal_data": "no"},
+                     "spatial_units": ["old-80"], "contains_personal_data": "no"},
         "endpoints": [
             {"path": "/api/v1/dich-vu-cong", "records_path": "items",
              "title": "Thống kê dịch vụ công trực tuyến (LGSP)", "theme": ["hanh-chinh"],
+             "title_en": "Online public services (LGSP)", "temporal_column": "thang",
              "pagination": {"type": "cursor", "cursor_param": "cursor",
                             "next_path": "next_cursor", "size_param": "limit", "size": 200}},
             {"path": "/api/v1/truong-hoc", "records_path": "result.records",
              "title": "Danh sách trường học (LGSP)", "theme": ["giao-duc"],
+             "title_en": "Schools (LGSP)", "temporal_column": "ngay_thanh_lap",
              "pagination": {"type": "offset", "offset_param": "offset", "limit_param": "limit",
                             "size": 200}},
         ],
@@ -186,10 +203,13 @@ def _temporary_lgsp(lgsp_url: str):
 
 def _ensure_demo_org(context: dict) -> None:
     try:
-        tk.get_action("organization_show")(dict(context), {"id": DEMO_ORG[0]})
+        org = tk.get_action("organization_show")(dict(context), {"id": DEMO_ORG[0]})
     except tk.ObjectNotFound:
-        tk.get_action("organization_create")(dict(context),
-                                             {"name": DEMO_ORG[0], "title": DEMO_ORG[1]})
+        tk.get_action("organization_create")(dict(context), {
+            "name": DEMO_ORG[0], "title": DEMO_ORG[1], **DEMO_ORG_CONTACT})
+        return
+    if not org.get("email") and not org.get("phone"):  # made by load-demo: give its contact
+        tk.get_action("organization_patch")(dict(context), {"id": org["id"], **DEMO_ORG_CONTACT})
 
 
 def _save_source(context: dict, name: str, kind: str, url: str, config: dict) -> dict:

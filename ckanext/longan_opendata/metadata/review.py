@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-__all__ = ["validate_for_review", "review_problems"]
+__all__ = ["missing_review_fields", "validate_for_review", "review_problems"]
 
 
 def _label(text: Any) -> str:
@@ -71,3 +71,12 @@ def validate_for_review(context: Context, data_dict: dict[str, Any]) -> None:
     problems = review_problems(context, data_dict)
     if problems:
         raise tk.ValidationError(problems)
+
+
+def missing_review_fields(pkg_dict: dict[str, Any]) -> list[str]:
+    """The names of the fields that keep ``pkg_dict`` from review (sorted; empty: complete).
+
+    The same check as :func:`validate_for_review` (the form's), for a dataset dict such as
+    ``package_show`` returns or a harvester is about to save.
+    """
+    return sorted(review_problems({}, pkg_dict))

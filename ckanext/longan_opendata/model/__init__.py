@@ -3,7 +3,8 @@
 from .datarequest import datarequest_table, support_table
 from .feedback import feedback_table
 from .harvest_approval import approval_table
+from .link_check import link_check_table
 from .usage import usage_table
 
-__all__ = ["approval_table", "datarequest_table", "feedback_table", "support_table",
-           "usage_table"]
+__all__ = ["approval_table", "datarequest_table", "feedback_table", "link_check_table",
+           "support_table", "usage_table"]

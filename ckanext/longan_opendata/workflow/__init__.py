@@ -59,9 +59,19 @@ __all__ = [
     "get_helpers", "get_package", "get_signal_subscriptions", "get_validators",
     "harvest_context", "hide_past_activities", "history", "is_public_state", "is_reviewer",
     "is_steward", "last_published_version", "last_submitter_id", "last_transition",
-    "may_approve_own", "record_transition", "role_in_agency", "state_for_harvested",
-    "state_of_dict", "state_of_package", "today", "user_labels_for",
+    "may_approve_own", "missing_review_fields", "record_transition", "role_in_agency",
+    "state_for_harvested", "state_of_dict", "state_of_package", "today", "user_labels_for",
 ]
+
+
+def missing_review_fields(pkg_dict: dict[str, Any]) -> list[str]:
+    """The fields the workflow requires before submission that ``pkg_dict`` lacks (sorted
+    names; empty when it may be submitted): the review check of
+    :func:`ckanext.longan_opendata.metadata.review.missing_review_fields`, for harvesters and the
+    quality report."""
+    from ckanext.longan_opendata.metadata import review
+
+    return review.missing_review_fields(pkg_dict)
 
 
 def get_actions() -> dict[str, Any]:
