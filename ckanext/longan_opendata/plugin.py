@@ -20,7 +20,9 @@ from ckanext.xloader.interfaces import IXloader
 from flask import Flask
 
 from ckanext.longan_opendata import (
+    datarequests,
     dcat,
+    feedback,
     harvesters,
     i18n,
     linkcheck,
@@ -40,7 +42,7 @@ from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
 PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, preferences,
-                                    security, linkcheck, quality)
+                                    security, linkcheck, quality, datarequests, feedback)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.types import Context, DataDict
 
+from ckanext.longan_opendata import datarequests
 from ckanext.longan_opendata.metadata.search import (
     FACET_FREQUENCY,
     FACET_THEME,
@@ -203,6 +204,7 @@ def compute_stats() -> dict[str, Any]:
         "updated_within_frequency": _freshness(),
         "most_viewed": usage.most_viewed(limit=10),
         "quality": quality_figures(),
+        "data_requests": datarequests.stats(),
     }
 
 
@@ -230,6 +232,8 @@ def longan_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ``per_frequency``); ``most_viewed`` (list of ``{id, name, title, views}``);
         ``quality`` (``by_rating``: rating → datasets, ``average_percent``, ``by_agency``: agency
         name → average percent, ``snapshot_day``, see ``/chat-luong``);
+        ``data_requests`` (``total``, ``by_state``: state → count, ``overdue``: open requests
+        past their deadline);
         ``generated_at`` (ISO 8601, UTC).
     :rtype: dict
     """
