@@ -153,7 +153,7 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
             _index_full_text(cur, stage, columns)
         _swap_in(cur, stage, resource_id, inline)
         _comment_columns(cur, resource_id, columns, comments)
-        cur.execute("DELETE FROM _table_stats WHERE resource_id = %s", (resource_id,))
+        _record_count(cur, resource_id, count, analyze=inline)
         raw.commit()
     except BaseException:
         raw.rollback()
@@ -232,6 +232,18 @@ def _comment_columns(cur: Any, resource_id: str, columns: list[Column],
                 sql.Identifier(resource_id), sql.Identifier(column.id),
                 sql.Literal(" " + json.dumps({"_info": info}, ensure_ascii=False,
                                              separators=(",", ":")))))
+
+
+def _record_count(cur: Any, resource_id: str, count: int, analyze: bool) -> None:
+    """The DataStore's cached row count (``_table_stats``, what ``update_table_stats`` would
+    count again) set to the rows just copied; the planner's statistics of a small table (a
+    large one is analysed by the full-text job)."""
+    cur.execute(
+        "INSERT INTO _table_stats (resource_id, stats) VALUES (%s, jsonb_build_object('rows', "
+        "%s::bigint)) ON CONFLICT (resource_id) DO UPDATE SET stats = EXCLUDED.stats",
+        (resource_id, count))
+    if analyze:
+        cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(resource_id)))
 
 
 def _queue_full_text(resource_id: str, rows: int) -> None:
