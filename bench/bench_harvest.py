@@ -50,7 +50,7 @@ def _setup(ini: str):
     ctx = flask_app.test_request_context()
     ctx.push()
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    org_name = "bench-cuc-thong-ke"
+    org_name = "cuc-thong-ke"  # the organisation test.ini binds the reader secret to
     if model.Group.get(org_name) is None:
         tk.get_action("organization_create")({"user": site_user["name"]},
                                              {"name": org_name, "title": "Bench"})
