@@ -11,17 +11,19 @@ One transaction on the DataStore write connection:
 4. swap: drop the previous version, rename the staging table, its sequence and indexes to the
    names the DataStore gives them, add the DataStore's ``zfulltext`` trigger (so later
    ``datastore_upsert`` calls keep ``_full_text`` filled) and the column comments;
-5. commit.
+5. cache the row count (the DataStore's ``_table_stats``: the rows copied, not counted again);
+6. commit.
 
 Anything failing before the commit rolls back: the previous complete version stays, readers of
 the old table are only blocked for the few statements of the swap.
 
 A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
 filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
-``ckan jobs worker``) in short batches, then indexed ``CONCURRENTLY``. Until that job has run, a
-``q`` full-text search of the new version finds nothing. Computing and indexing the words of a
-million rows takes several times longer than copying the rows (bench/bench_harvest.py), so doing
-it inside the harvest would hold a large table back for the sake of its search index.
+``ckan jobs worker``): the table is written once more with its words (``CREATE TABLE … AS``,
+the words computed by PostgreSQL's parallel workers) and swapped in, then the index is built
+``CONCURRENTLY``. Until the swap, a ``q`` full-text search of the new version finds nothing.
+Computing the words costs the database more CPU than copying the rows (bench/bench_harvest.py),
+so doing it inside the harvest would hold a large table back for the sake of its search.
 """
 from __future__ import annotations
 
