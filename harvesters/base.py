@@ -134,16 +134,19 @@ class LonganHarvester(HarvesterBase):
         return {obj.guid: obj for obj in rows}
 
     def _gather_objects(self, harvest_job: Any, items: dict[str, dict[str, Any]],
-                        keep: set[str] | None = None) -> list[str]:
+                        keep: set[str] | None = None,
+                        extra_content: dict[str, dict[str, Any]] | None = None) -> list[str]:
         """Objects for the tables/endpoints ``items`` (guid → item), and deletions for the rest;
-        the guids in ``keep`` are known unchanged and get no object."""
+        the guids in ``keep`` are known unchanged and get no object; ``extra_content`` (by guid)
+        is added to an object's content (what the gather stage already knows)."""
         previous = self._previous_objects(harvest_job.source.id)
         ids = []
         for guid, item in items.items():
             if keep and guid in keep:
                 continue
+            content = {**(extra_content or {}).get(guid, {}), "item": item}
             obj = HarvestObject(guid=guid, job=harvest_job,
-                                content=json.dumps({"item": item}, ensure_ascii=False),
+                                content=json.dumps(content, ensure_ascii=False),
                                 extras=[HarvestObjectExtra(key="status", value="change")])
             if guid in previous:
                 obj.package_id = previous[guid].package_id
@@ -358,13 +361,7 @@ class LonganHarvester(HarvesterBase):
                         "resource_notes": resource_notes})
         obj.content = json.dumps(content, ensure_ascii=False)
         obj.package_id = dataset["id"]
-        obj.save()
-        try:
-            from ckanext.datastore.backend import DatastoreBackend
-
-            DatastoreBackend.get_active_backend().calculate_record_count(resource_id)
-        except Exception:  # the cache is refilled by the next search anyway
-            log.warning("could not refresh the row count of %s", resource_id)
+        obj.save()  # the row count is cached by the load itself (loader._record_count)
         return True
 
     def _withdraw(self, obj: HarvestObject) -> bool | str:

@@ -11,17 +11,19 @@ One transaction on the DataStore write connection:
 4. swap: drop the previous version, rename the staging table, its sequence and indexes to the
    names the DataStore gives them, add the DataStore's ``zfulltext`` trigger (so later
    ``datastore_upsert`` calls keep ``_full_text`` filled) and the column comments;
-5. commit.
+5. cache the row count (the DataStore's ``_table_stats``: the rows copied, not counted again);
+6. commit.
 
 Anything failing before the commit rolls back: the previous complete version stays, readers of
 the old table are only blocked for the few statements of the swap.
 
 A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
 filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
-``ckan jobs worker``) in short batches, then indexed ``CONCURRENTLY``. Until that job has run, a
-``q`` full-text search of the new version finds nothing. Computing and indexing the words of a
-million rows takes several times longer than copying the rows (bench/bench_harvest.py), so doing
-it inside the harvest would hold a large table back for the sake of its search index.
+``ckan jobs worker``): the table is written once more with its words (``CREATE TABLE … AS``,
+the words computed by PostgreSQL's parallel workers) and swapped in, then the index is built
+``CONCURRENTLY``. Until the swap, a ``q`` full-text search of the new version finds nothing.
+Computing the words costs the database more CPU than copying the rows (bench/bench_harvest.py),
+so doing it inside the harvest would hold a large table back for the sake of its search.
 """
 from __future__ import annotations
 
@@ -153,7 +155,7 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
             _index_full_text(cur, stage, columns)
         _swap_in(cur, stage, resource_id, inline)
         _comment_columns(cur, resource_id, columns, comments)
-        cur.execute("DELETE FROM _table_stats WHERE resource_id = %s", (resource_id,))
+        _record_count(cur, resource_id, count, analyze=inline)
         raw.commit()
     except BaseException:
         raw.rollback()
@@ -234,6 +236,18 @@ def _comment_columns(cur: Any, resource_id: str, columns: list[Column],
                                              separators=(",", ":")))))
 
 
+def _record_count(cur: Any, resource_id: str, count: int, analyze: bool) -> None:
+    """The DataStore's cached row count (``_table_stats``, what ``update_table_stats`` would
+    count again) set to the rows just copied; the planner's statistics of a small table (a
+    large one is analysed by the full-text job)."""
+    cur.execute(
+        "INSERT INTO _table_stats (resource_id, stats) VALUES (%s, jsonb_build_object('rows', "
+        "%s::bigint)) ON CONFLICT (resource_id) DO UPDATE SET stats = EXCLUDED.stats",
+        (resource_id, count))
+    if analyze:
+        cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(resource_id)))
+
+
 def _queue_full_text(resource_id: str, rows: int) -> None:
     try:
         tk.enqueue_job(fill_full_text, [resource_id],
@@ -243,46 +257,164 @@ def _queue_full_text(resource_id: str, rows: int) -> None:
         log.exception("could not queue the full-text job of %s", resource_id)
 
 
-def fill_full_text(resource_id: str, batch_rows: int = 50_000) -> int:
+def full_text_workers() -> int:
+    return max(1, tk.asint(tk.config.get("ckanext.longan_opendata.harvest.full_text_workers")))
+
+
+def fill_full_text(resource_id: str, workers: int | None = None) -> int:
     """Fill the empty ``_full_text`` of the DataStore table ``resource_id`` and build its index.
 
-    The background job of a large load. Each batch of ``_id``s is its own short transaction, so
-    readers and a later harvest of the same table are never blocked for long; the index is built
-    ``CONCURRENTLY``. Idempotent: a second run (or a run on a table replaced meanwhile) only
-    fills what is still empty. Returns the number of rows filled.
+    The background job of a large load: :func:`fill_words` (the table is searchable by ``q``
+    when it returns), then :func:`index_full_text`. Idempotent: a second run (or a run on a
+    table replaced meanwhile) only fills what is still empty. Returns the number of rows filled.
+    """
+    filled = fill_words(resource_id, workers)
+    index_full_text(resource_id)
+    log.info("full text of %s: %d rows filled", resource_id, filled)
+    return filled
+
+
+def _autocommit_cursor() -> tuple[Any, Any]:
+    """(pool connection, cursor) in autocommit mode (each statement its own transaction)."""
+    raw = _write_engine().raw_connection()
+    raw.driver_connection.autocommit = True
+    cur = raw.driver_connection.cursor()
+    cur.execute("SET statement_timeout = 0")
+    return raw, cur
+
+
+def _release(raw: Any) -> None:
+    raw.driver_connection.autocommit = False  # as the pool hands it out
+    raw.close()
+
+
+def fill_words(resource_id: str, workers: int | None = None) -> int:
+    """Fill the empty ``_full_text`` of ``resource_id`` (the words of its text columns); the
+    table is searchable by ``q`` when this returns. Returns the number of rows filled.
+
+    The table is written once more, whole, with its words (``CREATE TABLE … AS SELECT``, whose
+    words PostgreSQL computes with ``workers`` parallel workers besides its own process,
+    ``ckanext.longan_opendata.harvest.full_text_workers``), and swapped in, in one transaction:
+    readers go on meanwhile, writers (``datastore_upsert``, a new harvest of the table) wait for
+    it. Several times cheaper than an ``UPDATE`` of every row (a new version of each row, and of
+    its primary key entry). A table with other indexes or views (made through the DataStore API)
+    is filled by :func:`_fill_by_update` instead.
     """
     if not table_exists(resource_id):
         return 0
-    rid = sql.Identifier(resource_id)
     raw = _write_engine().raw_connection()
-    dbapi = raw.driver_connection  # the psycopg2 connection under the pool's proxy
+    try:
+        cur = raw.cursor()
+        cur.execute("SET LOCAL statement_timeout = 0")
+        cur.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.Identifier(resource_id)))
+        how = _how_to_fill(cur, resource_id)
+        if how != "rebuild":
+            raw.rollback()
+            return _fill_by_update(resource_id) if how == "update" else 0
+        cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
+                    (str(full_text_workers() if workers is None else workers),))
+        filled = _rebuild_with_words(cur, resource_id)
+        raw.commit()
+        return filled
+    except BaseException:
+        raw.rollback()
+        raise
+    finally:
+        raw.close()
+
+
+def _how_to_fill(cur: Any, resource_id: str) -> str:
+    """``nothing`` (no empty words), ``rebuild`` (no index but the primary key, no view) or
+    ``update``."""
+    rid = sql.Identifier(resource_id)
+    cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE _full_text IS NULL)").format(rid))
+    if not cur.fetchone()[0]:
+        return "nothing"
+    cur.execute("SELECT (SELECT count(*) FROM pg_index WHERE indrelid = %(t)s::regclass "
+                "AND NOT indisprimary), (SELECT count(*) FROM pg_depend d JOIN pg_rewrite r "
+                "ON r.oid = d.objid WHERE d.refobjid = %(t)s::regclass)",
+                {"t": rid.as_string(cur)})
+    return "rebuild" if cur.fetchone() == (0, 0) else "update"
+
+
+def _rebuild_with_words(cur: Any, resource_id: str) -> int:
+    """The table written again with its words and swapped in (inside the caller's
+    transaction, which holds a SHARE lock on it); the number of rows."""
+    rid = sql.Identifier(resource_id)
+    stage = "_longan_fts_" + hashlib.sha1(resource_id.encode()).hexdigest()[:16]  # noqa: S324
+    cur.execute("SELECT a.attname, a.atttypid = 'text'::regtype, col_description(a.attrelid, "
+                "a.attnum), pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+                "ORDER BY a.attnum", (rid.as_string(cur),))
+    columns = cur.fetchall()
+    words = _full_text_expr([n for n, is_text, _c, _d in columns
+                             if is_text and not n.startswith("_")])
+    select = sql.SQL(", ").join(
+        sql.SQL("coalesce(_full_text, {}) AS _full_text").format(words) if name == "_full_text"
+        else sql.Identifier(name) for name, *_rest in columns)
+    cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(stage)))
+    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}").format(
+        sql.Identifier(stage), select, rid))
+    count = cur.rowcount
+    id_default = next(d for name, _t, _c, d in columns if name == "_id")
+    cur.execute(sql.SQL("ALTER TABLE {0} ALTER COLUMN _id SET NOT NULL, ALTER COLUMN _id SET "
+                        "DEFAULT {1}, ADD CONSTRAINT {2} PRIMARY KEY (_id)").format(
+        sql.Identifier(stage), sql.SQL(id_default), sql.Identifier(stage + "_pkey")))
+    for name, _t, comment, _d in columns:
+        if comment:
+            cur.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                sql.Identifier(stage), sql.Identifier(name), sql.Literal(comment)))
+    cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(rid))
+    cur.execute(sql.SQL("ALTER SEQUENCE {} OWNED BY {}._id").format(
+        sql.Identifier(resource_id + "__id_seq"), sql.Identifier(stage)))
+    cur.execute(sql.SQL("DROP TABLE {}").format(rid))
+    cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(stage), rid))
+    cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+        sql.Identifier(stage + "_pkey"), sql.Identifier(resource_id + "_pkey")))
+    cur.execute(sql.SQL(
+        "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
+        "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(rid))
+    return count
+
+
+def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
+    """Fill the empty words by batches of ``_id``s, each its own short transaction."""
+    rid = sql.Identifier(resource_id)
+    raw, cur = _autocommit_cursor()
     filled = 0
     try:
-        dbapi.autocommit = True  # each batch its own transaction; CREATE INDEX CONCURRENTLY
-        cur = dbapi.cursor()
-        cur.execute("SET statement_timeout = 0")
         cur.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
             "AND NOT attisdropped AND atttypid = 'text'::regtype AND left(attname, 1) <> '_' "
-            "ORDER BY attnum", (sql.Identifier(resource_id).as_string(cur),))
+            "ORDER BY attnum", (rid.as_string(cur),))
         expr = _full_text_expr([r[0] for r in cur.fetchall()])
         cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
-        last_id = cur.fetchone()[0]
-        for low in range(0, last_id, batch_rows):
+        for low in range(0, cur.fetchone()[0], batch_rows):
             cur.execute(sql.SQL(
                 "UPDATE {} SET _full_text = {} WHERE _id > %s AND _id <= %s "
                 "AND _full_text IS NULL").format(rid, expr), (low, low + batch_rows))
             filled += cur.rowcount
+    finally:
+        _release(raw)
+    return filled
+
+
+def index_full_text(resource_id: str) -> None:
+    """Build the full-text index of ``resource_id`` ``CONCURRENTLY`` (the DataStore's
+    ``default_fts_index_method``) and refresh the planner's statistics."""
+    if not table_exists(resource_id):
+        return
+    rid = sql.Identifier(resource_id)
+    raw, cur = _autocommit_cursor()
+    try:
         cur.execute("SET maintenance_work_mem = '256MB'")
         cur.execute(sql.SQL(
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} (_full_text)").format(
             sql.Identifier(index_name(resource_id, '"_full_text"')), rid, _fts_method()))
         cur.execute(sql.SQL("VACUUM (ANALYZE) {}").format(rid))
     finally:
-        dbapi.autocommit = False  # as the pool hands it out
-        raw.close()
-    log.info("full text of %s: %d rows filled", resource_id, filled)
-    return filled
+        _release(raw)
 
 
 # --------------------------------------------------------------- rows of Python values → COPY text

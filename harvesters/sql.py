@@ -75,6 +75,8 @@ from .sql_source import (
 
 log = logging.getLogger(__name__)
 
+UNCHANGED = "unchanged"  # what the gather stage's change check says of an unchanged table
+
 
 class LonganSqlHarvester(base.LonganHarvester):
     """Tables, views and named read-only queries of a provincial shared database."""
@@ -116,7 +118,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         if cfg is None:
             return None
         items = {f"{harvest_job.source.id}:{item_key(item)}": item for item in cfg["tables"]}
-        unchanged: set[str] = set()
+        hashes: dict[str, str] = {}
         if is_postgres(cfg):
             try:
                 with owner_scope(harvest_job.source.id):
@@ -125,33 +127,39 @@ class LonganSqlHarvester(base.LonganHarvester):
                 self._save_gather_error(exc, harvest_job)
                 return None
             try:
-                unchanged = self._check_in_gather(conn, cfg, items, harvest_job.source.id)
+                hashes = self._check_in_gather(conn, cfg, items, harvest_job.source.id)
             finally:
                 conn.close()
-        ids = self._gather_objects(harvest_job, items, keep=unchanged)
+        unchanged = {guid for guid, found in hashes.items() if found == UNCHANGED}
+        # a hash found changed in gather is not computed again by the fetch stage
+        ids = self._gather_objects(harvest_job, items, keep=unchanged, extra_content={
+            guid: {"gather_hash": found} for guid, found in hashes.items()
+            if found != UNCHANGED})
         if unchanged:
             log.info("%s: %d unchanged tables skipped", harvest_job.source.id,
                      len(unchanged))
         return ids
 
     def _check_in_gather(self, conn: Any, cfg: dict[str, Any], items: dict[str, dict[str, Any]],
-                         source_id: str) -> set[str]:
-        """Drop the tables gone at the source from ``items``; the guids known unchanged (with
-        ``check_in_gather``). A database error here only means every table is fetched."""
+                         source_id: str) -> dict[str, str]:
+        """Drop the tables gone at the source from ``items``; with ``check_in_gather``, the
+        content hash of each table that has a previous version, :data:`UNCHANGED` when it
+        equals that version's. A database error here only means every table is fetched."""
         previous = self._previous_objects(source_id)
         try:
             _drop_gone_tables(conn, items)
             if cfg.get("check_in_gather", True):
-                return self._unchanged_in_gather(conn, items, previous)
+                return self._hashes_in_gather(conn, items, previous)
         except psycopg2.Error as exc:
             log.warning("gather-time change check failed, fetching all: %s", exc)
-        return set()
+        return {}
 
-    def _unchanged_in_gather(self, conn: Any, items: dict[str, dict[str, Any]],
-                             previous: dict[str, Any]) -> set[str]:
-        """Guids whose content hash equals the current object's, computed on one connection:
-        a re-harvest of an unchanged source then creates no harvest object and writes nothing."""
-        found = set()
+    def _hashes_in_gather(self, conn: Any, items: dict[str, dict[str, Any]],
+                          previous: dict[str, Any]) -> dict[str, str]:
+        """Content hashes computed on one connection (:data:`UNCHANGED` for a table whose hash
+        equals the current object's): a re-harvest of an unchanged source then creates no
+        harvest object and writes nothing."""
+        found: dict[str, str] = {}
         for guid, item in items.items():
             old = previous.get(guid)
             if old is None or not old.content:
@@ -161,8 +169,8 @@ class LonganSqlHarvester(base.LonganHarvester):
             if not old_hash or package is None or package.state != "active" \
                     or self._awaits_publication(old.harvest_source_id, package.id):
                 continue
-            if self._hash(conn, item)[0] == old_hash:
-                found.add(guid)
+            new_hash = self._hash(conn, item)[0]
+            found[guid] = UNCHANGED if new_hash == old_hash else new_hash
             conn.rollback()
         return found
 
@@ -193,12 +201,35 @@ class LonganSqlHarvester(base.LonganHarvester):
         finally:
             conn.close()
 
+    def _columns_at_source(self, cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
+            list[loader.Column], str, list[str]]:
+        """The columns, comment and timestamptz columns of a PostgreSQL table (no row read)."""
+        conn = connect(cfg, "fetch")
+        try:
+            with conn.cursor() as cur:
+                return columns_of(cur, item)
+        finally:
+            conn.close()
+
+    def _fetch_hash(self, harvest_object: Any, cfg: dict[str, Any], item: dict[str, Any],
+                    gathered: str | None) -> tuple[str | None, list[loader.Column], str,
+                                                   list[str]]:
+        """:meth:`_hash_at_source`, but without reading the rows when the hash cannot decide
+        anything: the gather stage computed it, or there is no previous version to compare
+        with (the import hashes what it loads anyway)."""
+        previous = self._previous_content(harvest_object)
+        if is_postgres(cfg) and (gathered or not (previous or {}).get("hash")):
+            return (gathered, *self._columns_at_source(cfg, item))
+        return self._hash_at_source(cfg, item)
+
     def _fetch(self, harvest_object: Any) -> bool | str:
         cfg = json.loads(harvest_object.source.config)
-        item = json.loads(harvest_object.content)["item"]
+        content = json.loads(harvest_object.content)
+        item = content["item"]
         where = item_key(item)
         try:
-            new_hash, columns, comment, tz = self._hash_at_source(cfg, item)
+            new_hash, columns, comment, tz = self._fetch_hash(
+                harvest_object, cfg, item, content.get("gather_hash"))
         except ConfigError as exc:
             return self._error(harvest_object, "Fetch", Message("%(where)s: %(error)s",
                                                                 where=where, error=exc))
@@ -210,7 +241,7 @@ class LonganSqlHarvester(base.LonganHarvester):
             {"item": item, "hash": new_hash, "comment": comment, "tz": tz,
              "columns": [[c.id, c.type] for c in columns]}, ensure_ascii=False)
         harvest_object.save()
-        if self._unchanged(harvest_object, new_hash):
+        if new_hash and self._unchanged(harvest_object, new_hash):
             return "unchanged"
         return True
 

@@ -1,21 +1,20 @@
 """Fixtures shared by the test suite. CKAN's pytest plugin (``--ckan-ini=test.ini``) provides
-``with_plugins``, ``clean_db``, ``clean_index``, ``app`` and friends; the services are the real ones
-started by ``scripts/services.sh``."""
+``clean_index``, ``ckan_config`` and friends; ``with_plugins`` and ``app`` are CKAN's with the
+plugins and the application kept between tests while nothing changed them (tests/fast.py); the
+services are the real ones started by ``scripts/services.sh``."""
 from __future__ import annotations
 
 import pytest
 
+from tests.fast import PROJECT_MIGRATED_PLUGINS, app, migrate, with_plugins  # noqa: F401
 from tests.smtp import inbox  # noqa: F401 (a fixture of the whole suite)
-
-PROJECT_MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 
 
 @pytest.fixture()
 def clean_db(reset_db, migrate_db_for):
     """Empty CKAN database with the tables of the plugins that have their own migrations."""
     reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
+    migrate(migrate_db_for)
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ckan.tests.helpers import _get_test_app
+from tests.fast import cached_test_app
 
 _TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -16,7 +16,7 @@ def csrf_token(html: str) -> str:
 
 def logged_in_client(user_name: str, password: str):
     """A new test client whose cookie session is ``user_name``'s."""
-    client = _get_test_app()
+    client = cached_test_app()
     form = client.get("/user/login").get_data(as_text=True)
     client.post("/user/login", data={"login": user_name, "password": password,
                                      "_csrf_token": csrf_token(form)})

@@ -94,3 +94,24 @@ def test_a_large_table_is_readable_at_once_and_searchable_after_the_jobs_worker(
 
 def test_the_job_of_a_table_dropped_meanwhile_does_nothing():
     assert loader.fill_full_text("00000000-0000-0000-0000-000000000000") == 0
+
+
+@pytest.mark.ckan_config("ckanext.longan_opendata.harvest.full_text_inline_rows", "100")
+def test_a_table_with_an_index_of_its_own_is_filled_in_place(
+        shared_database, reader_env, sysadmin, org, commune_table):
+    """A table given another index through the DataStore API is not rewritten: its words are
+    filled by an UPDATE, and the index stays."""
+    tk.get_action("job_clear")({"ignore_auth": True}, {})
+    resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
+    raw = loader._write_engine().raw_connection()
+    with raw.cursor() as cur:
+        cur.execute(f'CREATE INDEX kiem_thu_ten_xa ON "{resource_id}" (ten_xa)')
+    raw.commit()
+    raw.close()
+    assert loader.fill_words(resource_id) == ROWS
+    assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
+    with loader._write_engine().connect() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'kiem_thu_ten_xa'")
+        assert cur.fetchone() is not None
+    assert loader.fill_words(resource_id) == 0
