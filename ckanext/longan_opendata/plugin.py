@@ -27,6 +27,7 @@ from ckanext.longan_opendata import (
     portal,
     registry,
     security,
+    series,
     workflow,
 )
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
@@ -35,7 +36,7 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, series)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
