@@ -23,24 +23,30 @@ def _user() -> str:
         return ""
 
 
-def longan_series_editions(series_id: str, descending: bool = False) -> list[dict[str, Any]]:
-    """The editions of a series the current user may see, in order ([] if none or not found)."""
+def _editions(series_id: str) -> dict[str, Any]:
     try:
-        return tk.get_action("longan_series_editions")(
-            {"user": _user()}, {"id": series_id, "descending": descending})["editions"]
+        return tk.get_action("longan_series_editions")({"user": _user()}, {"id": series_id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
-        return []
+        return {"series": None, "count": 0, "editions": []}
+
+
+def longan_series_editions(series_id: str) -> list[dict[str, Any]]:
+    """The editions of a series the current user may see, in order ([] if none or not found)."""
+    return _editions(series_id)["editions"]
 
 
 def longan_series_position(pkg: dict[str, Any], series_id: str) -> dict[str, Any]:
-    """``{"first", "last", "previous", "next", "index", "count"}`` of an edition in a series
-    (each an edition dict or None) for the edition page's navigation."""
-    editions = longan_series_editions(series_id)
+    """Where an edition stands in a series, for its page's navigation: ``{"series", "index",
+    "count", "first", "last", "previous", "next"}`` (editions as dicts, None at the ends);
+    ``{}`` when the current user may not see the series."""
+    found = _editions(series_id)
+    editions = found["editions"]
     ids = [ed["id"] for ed in editions]
-    if pkg["id"] not in ids:
-        return {"count": len(ids)}
+    if not found["series"] or pkg["id"] not in ids:
+        return {"series": found["series"], "count": len(ids)} if found["series"] else {}
     i = ids.index(pkg["id"])
-    return {"first": editions[0], "last": editions[-1], "index": i + 1, "count": len(ids),
+    return {"series": found["series"], "index": i + 1, "count": len(ids),
+            "first": editions[0], "last": editions[-1],
             "previous": editions[i - 1] if i > 0 else None,
             "next": editions[i + 1] if i + 1 < len(ids) else None}
 
