@@ -24,6 +24,7 @@ class Yearbook:
     users: dict[str, str]
     org: dict[str, Any]
     series: dict[str, Any]
+    other_org: dict[str, Any] = field(default_factory=dict)
     editions: dict[int, dict[str, Any]] = field(default_factory=dict)
     draft: dict[str, Any] = field(default_factory=dict)
 
@@ -36,10 +37,10 @@ def series_fields(**overrides: Any) -> dict[str, Any]:
 
 
 def edition(series_id: str, year: int, **overrides: Any) -> dict[str, Any]:
-    return complete_dataset(
-        title=f"Niên giám thống kê {year}", name=f"nien-giam-thong-ke-{year}",
-        temporal_start=f"{year}-01-01", temporal_end=f"{year}-12-31",
-        in_series=[series_id], **overrides)
+    return complete_dataset(**{
+        "title": f"Niên giám thống kê {year}", "name": f"nien-giam-thong-ke-{year}",
+        "temporal_start": f"{year}-01-01", "temporal_end": f"{year}-12-31",
+        "in_series": [series_id], **overrides})
 
 
 def publish(editor: str, admin: str, pkg: dict[str, Any]) -> None:
@@ -52,11 +53,13 @@ def build_yearbook() -> Yearbook:
     org = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An", users=[
         {"name": people["editor"]["name"], "capacity": "editor"},
         {"name": people["admin"]["name"], "capacity": "admin"}])
+    other = factories.Organization(name="so-y-te", title="Sở Y tế tỉnh Long An", users=[
+        {"name": people["outsider"]["name"], "capacity": "editor"}])
     users = {role: u["name"] for role, u in people.items()}
     editor, admin = users["editor"], users["admin"]
     series = act("package_create", editor, owner_org=org["id"], **series_fields())
     publish(editor, admin, series)
-    book = Yearbook(users=users, org=org, series=series)
+    book = Yearbook(users=users, org=org, series=series, other_org=other)
     for year in YEARS:
         pkg = act("package_create", editor, owner_org=org["id"], **edition(series["id"], year))
         publish(editor, admin, pkg)
