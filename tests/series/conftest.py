@@ -49,8 +49,9 @@ def publish(editor: str, admin: str, pkg: dict[str, Any]) -> None:
 
 
 def build_yearbook() -> Yearbook:
-    people = {role: factories.User() for role in ("editor", "admin", "outsider")}
+    people = {role: factories.User() for role in ("member", "editor", "admin", "outsider")}
     org = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An", users=[
+        {"name": people["member"]["name"], "capacity": "member"},
         {"name": people["editor"]["name"], "capacity": "editor"},
         {"name": people["admin"]["name"], "capacity": "admin"}])
     other = factories.Organization(name="so-y-te", title="Sở Y tế tỉnh Long An", users=[
