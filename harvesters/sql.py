@@ -51,7 +51,7 @@ from typing import Any
 import psycopg2
 from ckan import model
 
-from . import base, loader
+from . import base, loader, sql_partitions
 from .config import ConfigError, check_connection_enabled
 from .secrets import check_secret_binding, owner_scope, source_owner
 from .sql_config import check_sql_config, host_port, is_postgres, item_key
@@ -121,6 +121,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 self._save_gather_error(str(exc), harvest_job)
                 return None
             try:
+                items = sql_partitions.expand(conn, items, harvest_job.source.id)
                 unchanged = self._check_in_gather(conn, cfg, items, harvest_job.source.id)
             finally:
                 conn.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from . import sql_partitions
 from .config import (
     err,
     load_config,
@@ -32,7 +33,8 @@ _QUERY_START = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 # file of the server or changes who connects
 URL_PARAMETERS = ("sslmode", "target_session_attrs", "gssencmode", "channel_binding",
                   "keepalives", "keepalives_idle")
-ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description")
+ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description",
+             "partitions_as_series")
 
 
 def is_single_select(query: str) -> bool:
@@ -68,6 +70,7 @@ def check_sql_config(config: str | None) -> str:
     for i, item in enumerate(tables):
         where = f"tables[{i}]"
         _check_item(item, where)
+        sql_partitions.check_option(item, where, is_postgres(cfg))
         key = item_key(item)
         if key in seen:
             raise err(where, "bị lặp lại", "is listed twice")
