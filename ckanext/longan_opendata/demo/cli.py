@@ -72,6 +72,7 @@ DEMO_ORG = ("cuc-thong-ke", "Cục Thống kê tỉnh Long An")
 
 def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, dict]]:
     """(name, type, url, config) of the two demo harvest sources."""
+    from . import series
     sql_config = {
         "url": shared_url, "password_env": shared_db.READER_PW_ENV,
         "defaults": {"license_id": "vn-open-data-1.0", "frequency": "annual",
@@ -90,6 +91,7 @@ def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, di
              "frequency": "monthly"},
             {"schema": "dich_vu_cong", "table": "thong_ke_truc_tuyen", "theme": ["hanh-chinh"],
              "frequency": "monthly"},
+            series.yearbook_item(),  # one edition per yearly partition (issue 12)
             {"query_name": "ho_so_theo_thang", "theme": ["hanh-chinh"], "frequency": "monthly",
              "title": "Hồ sơ thủ tục hành chính theo tháng và lĩnh vực",
              "query": "SELECT date_trunc('month', ngay_nop)::date AS thang, linh_vuc, "
@@ -137,6 +139,8 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
     server = _temporary_lgsp(lgsp_url)
     context = {"user": user}
     _ensure_demo_org(context)
+    from . import series
+    series.ensure_series(user, click.echo, survey=False)  # the series the SQL source fills
     db_name = tk.config.get("ckanext.longan_opendata.shared_db.url").rsplit("/", 1)[-1]
     failed = 0
     try:
@@ -249,9 +253,10 @@ def _harvesters() -> list:
               help="Sysadmin who creates the demo agencies and datasets.")
 def load_demo(user: str):
     """Create demo agencies and datasets (with DataStore tables). Idempotent."""
-    from . import catalogue
+    from . import catalogue, series
 
     created = catalogue.load(user, click.echo)
+    created += series.ensure_series(user, click.echo)
     click.echo(f"Dữ liệu mẫu: đã tạo {created} mục / demo content: {created} created")
 
 

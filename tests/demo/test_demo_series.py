@@ -1,0 +1,33 @@
+"""The demo's dataset series (issue 12): the monthly survey of twelve editions, in order, each
+passing the review check, and the yearbook series the SQL harvester fills (test_demo_harvest)."""
+from __future__ import annotations
+
+import pytest
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories
+
+from ckanext.longan_opendata.demo import series as demo_series
+from ckanext.longan_opendata.metadata.review import review_problems
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_datastore")
+def test_demo_series_and_the_monthly_survey():
+    admin = factories.Sysadmin()
+    factories.Organization(name=demo_series.ORG, title="Cục Thống kê tỉnh Long An")
+    created = demo_series.ensure_series(admin["name"], echo=lambda _: None)
+    assert created == 2 + len(demo_series.MONTHS)
+    assert demo_series.ensure_series(admin["name"], echo=lambda _: None) == 0  # idempotent
+    cpi = tk.get_action("longan_series_editions")(
+        {"user": ""}, {"id": demo_series.CPI_SERIES})["editions"]
+    assert [e["name"] for e in cpi] == [
+        f"chi-so-gia-tieu-dung-2024-{m:02d}" for m in demo_series.MONTHS]
+    for edition in cpi:
+        shown = tk.get_action("package_show")({"user": ""}, {"id": edition["id"]})
+        assert shown["workflow_state"] == "published"
+        assert shown["resources"][0]["datastore_active"] is True
+        assert review_problems({"user": admin["name"]}, shown) == {}, shown["name"]
+    # the yearbook waits for the SQL harvester: published, with no editions yet
+    yearbook = tk.get_action("longan_series_editions")(
+        {"user": ""}, {"id": demo_series.YEARBOOK_SERIES})
+    assert yearbook["count"] == 0
+    assert yearbook["series"]["title"] == "Niên giám thống kê tỉnh Long An"
