@@ -9,6 +9,7 @@ import click
 
 from ckanext.longan_opendata.dcat import cli as dcat_cli
 from ckanext.longan_opendata.demo import cli as demo_cli
+from ckanext.longan_opendata.follow import cli as follow_cli
 from ckanext.longan_opendata.harvesters import cli as harvest_cli
 from ckanext.longan_opendata.ops import cli as ops_cli
 from ckanext.longan_opendata.workflow import cli as workflow_cli
@@ -21,6 +22,6 @@ def longan():
     """Commands of the Long An open data portal."""
 
 
-for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli):
+for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli, follow_cli):
     for _command in _module.COMMANDS:
         longan.add_command(_command)

@@ -21,6 +21,7 @@ from flask import Flask
 
 from ckanext.longan_opendata import (
     dcat,
+    follow,
     harvesters,
     i18n,
     metadata,
@@ -36,7 +37,7 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, series)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, series, follow)
 
 
 def _gathered(hook: str) -> dict[str, Any]:
