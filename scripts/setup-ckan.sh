@@ -98,7 +98,7 @@ write_portal_ini() {
     "ckan.gravatar_default=disabled" \
     "ckan.storage_path=$RUN/storage" \
     "ckan.plugins=$(plugins_line)" \
-    "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml ckanext.longan_opendata.schemas:dataset_series.yaml" \
+    "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml ckanext.longan_opendata.schemas:dataset_series.yaml ckanext.longan_opendata.schemas:reuse.yaml" \
     "scheming.organization_schemas=ckanext.longan_opendata.schemas:organization.yaml" \
     "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 longan_dcat_ap_3" \
     "ckanext.dcat.structured_data.profiles=longan_schemaorg" \

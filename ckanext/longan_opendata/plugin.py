@@ -27,6 +27,7 @@ from ckanext.longan_opendata import (
     metadata,
     portal,
     registry,
+    reuses,
     security,
     series,
     workflow,
@@ -37,7 +38,8 @@ from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
-PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, series, follow)
+PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, series, follow,
+                                     reuses)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

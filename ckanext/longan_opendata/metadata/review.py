@@ -16,8 +16,9 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 __all__ = ["validate_for_review", "review_problems", "CONTAINERS"]
 
-#: dataset types that hold no data themselves (a series' data are its editions)
-CONTAINERS: tuple[str, ...] = ("dataset_series",)
+#: dataset types that hold no data themselves (a series' data are its editions; a reuse links
+#: to the datasets it uses)
+CONTAINERS: tuple[str, ...] = ("dataset_series", "reuse")
 
 
 def _label(text: Any) -> str:
