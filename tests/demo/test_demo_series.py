@@ -1,5 +1,6 @@
-"""The demo's dataset series (issue 12): the monthly survey of twelve editions, in order, each
-passing the review check, and the yearbook series the SQL harvester fills (test_demo_harvest)."""
+"""The demo's dataset series (issue 12): the monthly survey's editions (three of the twelve
+here, for speed), in order, each passing the review check, and the yearbook series the SQL
+harvester fills (test_demo_harvest)."""
 from __future__ import annotations
 
 import pytest
@@ -14,13 +15,14 @@ from ckanext.longan_opendata.metadata.review import review_problems
 def test_demo_series_and_the_monthly_survey():
     admin = factories.Sysadmin()
     factories.Organization(name=demo_series.ORG, title="Cục Thống kê tỉnh Long An")
-    created = demo_series.ensure_series(admin["name"], echo=lambda _: None)
-    assert created == 2 + len(demo_series.MONTHS)
-    assert demo_series.ensure_series(admin["name"], echo=lambda _: None) == 0  # idempotent
+    months = (11, 1, 6)
+    created = demo_series.ensure_series(admin["name"], echo=lambda _: None, months=months)
+    assert created == 2 + len(months)
+    assert demo_series.ensure_series(admin["name"], echo=lambda _: None, months=months) == 0
     cpi = tk.get_action("longan_series_editions")(
         {"user": ""}, {"id": demo_series.CPI_SERIES})["editions"]
     assert [e["name"] for e in cpi] == [
-        f"chi-so-gia-tieu-dung-2024-{m:02d}" for m in demo_series.MONTHS]
+        f"chi-so-gia-tieu-dung-2024-{m:02d}" for m in sorted(months)]
     for edition in cpi:
         shown = tk.get_action("package_show")({"user": ""}, {"id": edition["id"]})
         assert shown["workflow_state"] == "published"

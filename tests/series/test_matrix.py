@@ -7,7 +7,7 @@ import itertools
 import ckan.plugins.toolkit as tk
 import pytest
 
-from tests.series.conftest import edition, series_fields
+from tests.series.conftest import edition, publish, series_fields
 from tests.workflow.conftest import act
 
 OK, DENIED, INVALID = "ok", "denied", "invalid"
@@ -27,9 +27,14 @@ def expected(action: str, role: str, state: str) -> str:
 
 @pytest.fixture(scope="module")
 def series_by_state(yearbook):
-    draft = act("package_create", yearbook.users["editor"], owner_org=yearbook.org["id"],
+    """A published and a draft series of their own (the yearbook's editions stay as they are)."""
+    editor, admin = yearbook.users["editor"], yearbook.users["admin"]
+    published = act("package_create", editor, owner_org=yearbook.org["id"],
+                    **series_fields(title="Điều tra lao động", name="dieu-tra-lao-dong"))
+    publish(editor, admin, published)
+    draft = act("package_create", editor, owner_org=yearbook.org["id"],
                 **series_fields(title="Khảo sát doanh nghiệp", name="khao-sat-doanh-nghiep"))
-    return {"published": yearbook.series, "draft": draft}
+    return {"published": published, "draft": draft}
 
 
 def _run(action: str, role: str, yearbook, series: dict) -> str:

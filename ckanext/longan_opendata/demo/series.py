@@ -5,7 +5,7 @@ Idempotent; the figures are illustrative.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -66,9 +66,10 @@ def _cpi_table(context: dict[str, Any], dataset: dict[str, Any], month: int) -> 
                     for i, group in enumerate(GROUPS)]})
 
 
-def ensure_series(user: str, echo: Callable[[str], Any] = print, survey: bool = True) -> int:
-    """Create the two series (published) and, with ``survey``, the monthly survey's editions;
-    return how many were created."""
+def ensure_series(user: str, echo: Callable[[str], Any] = print, survey: bool = True,
+                  months: Iterable[int] = MONTHS) -> int:
+    """Create the two series (published) and, with ``survey``, the monthly survey's editions
+    (``months`` of 2024); return how many were created."""
     context = {"user": user}
     trusted = {**context, "longan_workflow_state": "published"}  # the demo's trusted path
     created = 0
@@ -80,7 +81,7 @@ def ensure_series(user: str, echo: Callable[[str], Any] = print, survey: bool = 
     if not survey:
         return created
     series = tk.get_action("package_show")(dict(context), {"id": CPI_SERIES})
-    for month in MONTHS:
+    for month in months:
         data = _cpi_edition(series["id"], month)
         if _exists("package_show", context, data["name"]):
             continue
