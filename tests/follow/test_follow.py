@@ -123,3 +123,17 @@ def test_follow_page_forms_and_feeds(town):
     feed = _get_test_app().get("/feeds/custom.atom?vocab_theme=giao-duc").get_data(as_text=True)
     assert "truong-hoc-pho-thong" in feed and "thanh-long-nhap" not in feed
     assert "dan-so-trung-binh" not in feed
+
+
+def test_follow_buttons_on_the_agency_and_search_pages(town):
+    client = logged_in_client(town.users["other"], PASSWORD)
+    agency = client.get("/organization/cuc-thong-ke").get_data(as_text=True)
+    client.post("/theo-doi/them", data={"kind": "organization", "target": "cuc-thong-ke",
+                                        "came_from": "/organization/cuc-thong-ke",
+                                        "_csrf_token": csrf_token(agency)})
+    assert "cuc-thong-ke" in act("longan_follow_list", town.users["other"])["organization"]
+    assert "Bỏ theo dõi" in client.get("/organization/cuc-thong-ke").get_data(as_text=True)
+    search = client.get("/dataset/?q=d%C3%A2n+s%E1%BB%91").get_data(as_text=True)
+    assert "longan-follow-search" in search and "Theo dõi tìm kiếm này" in search
+    anonymous = _get_test_app().get("/dataset/?q=truong").get_data(as_text=True)
+    assert "/feeds/custom.atom?q=truong" in anonymous and "Theo dõi tìm kiếm này" not in anonymous
