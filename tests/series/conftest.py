@@ -17,6 +17,7 @@ from tests.workflow.conftest import act
 from ..conftest import PROJECT_MIGRATED_PLUGINS
 
 YEARS = (2022, 2020, 2024, 2021, 2023)  # created out of order on purpose
+PASSWORD = "MatKhau-2026!"
 
 
 @dataclass
@@ -49,7 +50,8 @@ def publish(editor: str, admin: str, pkg: dict[str, Any]) -> None:
 
 
 def build_yearbook() -> Yearbook:
-    people = {role: factories.User() for role in ("member", "editor", "admin", "outsider")}
+    people = {role: factories.User(password=PASSWORD)
+              for role in ("member", "editor", "admin", "outsider")}
     org = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê tỉnh Long An", users=[
         {"name": people["member"]["name"], "capacity": "member"},
         {"name": people["editor"]["name"], "capacity": "editor"},

@@ -165,3 +165,14 @@ def test_dcat_series_and_editions_validate_against_dcat_ap_3(yearbook, web):
             report = dcat_validate.validate(g, shapes)
             real = [f for f in report.violations if f.path != "byteSize"]
             assert real == [], (name, [(f.focus, f.path, f.message) for f in real])
+
+
+def test_series_form_and_edition_form_render_for_a_steward(yearbook):
+    from tests.series.conftest import PASSWORD
+    from tests.web import logged_in_client
+    client = logged_in_client(yearbook.users["editor"], PASSWORD)
+    form = client.get("/dataset_series/new").get_data(as_text=True)
+    assert 'name="series_order_field"' in form and "Tên chuỗi dữ liệu" in form
+    edition_form = client.get("/dataset/new").get_data(as_text=True)
+    assert 'name="in_series"' in edition_form
+    assert yearbook.series["title"] in edition_form  # the agency's series are offered
