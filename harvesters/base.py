@@ -249,8 +249,10 @@ class LonganHarvester(HarvesterBase):
     def _import_failed(self, obj: HarvestObject, where: str, exc: Exception) -> bool:
         """An unexpected failure of the import of ``where``: logged, and saved on the object."""
         log.exception("import of %s failed", where)
+        # a metadata error names its fields (e.g. an unknown series in ``in_series``)
+        detail = exc.error_dict if isinstance(exc, tk.ValidationError) else repr(exc)
         return self._error(obj, "Import", Message("%(where)s: import failed: %(error)s",
-                                                  where=where, error=repr(exc)))
+                                                  where=where, error=detail))
 
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True}

@@ -36,7 +36,7 @@ TEXT_FIELDS = ("title", "title_en", "notes", "notes_en", "tag_string", "source_s
                "legal_basis", "language", "version", "conforms_to", "data_quality_note", "name")
 METADATA_FIELDS = TEXT_FIELDS + ("theme", "spatial_units", "temporal_start", "temporal_end",
                                  "frequency", "contact_points", "license_id",
-                                 "contains_personal_data")
+                                 "contains_personal_data", "in_series")
 _UNIT = re.compile(r"^(old-80|old-\d{3}|old-\d{5}|new-72|new-\d{5})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -98,6 +98,8 @@ def validate_metadata(meta: Any, where: str) -> None:
         if key in ("temporal_start", "temporal_end") and (
                 not isinstance(value, str) or not _ISO_DATE.match(value)):
                 raise err(path, "must be YYYY-MM-DD")
+        if key == "in_series" and not all(isinstance(v, str) and v for v in _as_list(value)):
+            raise err(path, "must be a series name or a list of names")
         if key == "contains_personal_data" and value not in ("yes", "no"):
             raise err(path, "must be 'yes' or 'no'")
         if key == "contact_points" and (

@@ -55,7 +55,7 @@ from psycopg2 import sql as pgsql
 
 from ckanext.longan_opendata.lang import Message
 
-from . import base, completeness, loader
+from . import base, completeness, loader, sql_partitions
 from .config import ConfigError, check_connection_enabled
 from .secrets import check_secret_binding, owner_scope, source_owner
 from .sql_config import check_sql_config, host_port, is_postgres, item_key
@@ -127,6 +127,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 self._save_gather_error(exc, harvest_job)
                 return None
             try:
+                items = sql_partitions.expand(conn, items, harvest_job.source.id)
                 hashes = self._check_in_gather(conn, cfg, items, harvest_job.source.id)
             finally:
                 conn.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from . import sql_partitions
 from .config import (
     err,
     load_config,
@@ -34,7 +35,7 @@ _QUERY_START = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 URL_PARAMETERS = ("sslmode", "target_session_attrs", "gssencmode", "channel_binding",
                   "keepalives", "keepalives_idle")
 ITEM_KEYS = ("schema", "table", "query_name", "query", "types", "description",
-             "temporal_column")
+             "temporal_column", "partitions_as_series")
 
 
 def is_single_select(query: str) -> bool:
@@ -68,6 +69,7 @@ def check_sql_config(config: str | None) -> str:
     for i, item in enumerate(tables):
         where = f"tables[{i}]"
         _check_item(item, where)
+        sql_partitions.check_option(item, where, is_postgres(cfg))
         key = item_key(item)
         if key in seen:
             raise err(where, "is listed twice")

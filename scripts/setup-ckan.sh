@@ -106,11 +106,11 @@ write_portal_ini() {
     "ckan.gravatar_default=disabled" \
     "ckan.storage_path=$RUN/storage" \
     "ckan.plugins=$(plugins_line)" \
-    "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml" \
+    "scheming.dataset_schemas=ckanext.longan_opendata.schemas:dataset.yaml ckanext.longan_opendata.schemas:dataset_series.yaml ckanext.longan_opendata.schemas:reuse.yaml" \
     "scheming.organization_schemas=ckanext.longan_opendata.schemas:organization.yaml" \
     "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 longan_dcat_ap_3" \
     "ckanext.dcat.structured_data.profiles=longan_schemaorg" \
-    "scheming.presets=ckanext.scheming:presets.json" \
+    "scheming.presets=ckanext.scheming:presets.json ckanext.dataset_series.schemas:presets.yaml" \
     "ckan.views.default_views=datatables_view" \
     "ckanext.xloader.site_url=http://127.0.0.1:${PORTAL_PORT:-5000}" \
     "ckan.auth.create_user_via_web=false" \

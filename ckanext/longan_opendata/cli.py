@@ -10,6 +10,7 @@ import click
 
 from ckanext.longan_opendata.dcat import cli as dcat_cli
 from ckanext.longan_opendata.demo import cli as demo_cli
+from ckanext.longan_opendata.follow import cli as follow_cli
 from ckanext.longan_opendata.harvesters import cli as harvest_cli
 from ckanext.longan_opendata.lang import CLI_LANG_KEY
 from ckanext.longan_opendata.linkcheck import cli as linkcheck_cli
@@ -30,6 +31,6 @@ def longan(ctx: click.Context, lang: str | None):
 
 
 for _module in (ops_cli, demo_cli, harvest_cli, dcat_cli, workflow_cli, linkcheck_cli,
-                quality_cli):
+                quality_cli, follow_cli):
     for _command in _module.COMMANDS:
         longan.add_command(_command)

@@ -23,6 +23,7 @@ from ckanext.longan_opendata import (
     datarequests,
     dcat,
     feedback,
+    follow,
     harvesters,
     i18n,
     linkcheck,
@@ -31,7 +32,9 @@ from ckanext.longan_opendata import (
     preferences,
     quality,
     registry,
+    reuses,
     security,
+    series,
     workflow,
 )
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
@@ -42,7 +45,8 @@ from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
 PACKAGES: tuple[ModuleType, ...] = (metadata, workflow, portal, dcat, harvesters, preferences,
-                                    security, linkcheck, quality, datarequests, feedback)
+                                    security, linkcheck, quality, datarequests, feedback, series,
+                                    follow, reuses)
 
 
 def _gathered(hook: str) -> dict[str, Any]:

@@ -20,11 +20,16 @@ def test_demo_harvest_registers_and_harvests_both_sources(cli, shared_database, 
                 "--secrets-file", str(SECRETS)]
         result = cli.invoke(ckan, args)
         assert result.exit_code == 0, result.output
-        assert "csdl-dung-chung-long-an: {'added': 9}" in result.output
+        # nine tables and queries, and the five yearly partitions of the yearbook (issue 12)
+        assert "csdl-dung-chung-long-an: {'added': 14}" in result.output
         assert "lgsp-long-an: {'added': 2}" in result.output
         found = tk.get_action("package_search")(
             {"ignore_auth": True}, {"fq": "organization:cuc-thong-ke", "rows": 0})
-        assert found["count"] == 11
+        assert found["count"] == 18  # and the two demo series (the survey's editions: load-demo)
+        editions = tk.get_action("longan_series_editions")(
+            {"user": ""}, {"id": "nien-giam-thong-ke"})["editions"]
+        assert [e["name"] for e in editions] == [
+            f"nien-giam-thong-ke-{year}" for year in range(2020, 2025)]
         _assert_every_dataset_passes_the_review_check()
         again = cli.invoke(ckan, args)
         assert again.exit_code == 0, again.output

@@ -75,6 +75,7 @@ DEMO_ORG_CONTACT = {"email": "cuc-thong-ke@longan.gov.vn", "phone": "0272 3826 1
 
 def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, dict]]:
     """(name, type, url, config) of the two demo harvest sources."""
+    from . import series
     sql_config = {
         "url": shared_url, "password_env": shared_db.READER_PW_ENV,
         "defaults": {"license_id": "vn-open-data-1.0", "frequency": "annual",
@@ -104,6 +105,7 @@ def demo_sources(shared_url: str, lgsp_url: str) -> list[tuple[str, str, str, di
             {"schema": "dich_vu_cong", "table": "thong_ke_truc_tuyen", "theme": ["hanh-chinh"],
              "frequency": "monthly", "title_en": "Online public services by month",
              "temporal_column": "thang"},
+            series.yearbook_item(),  # one edition per yearly partition
             {"query_name": "ho_so_theo_thang", "theme": ["hanh-chinh"], "frequency": "monthly",
              "title": "Hồ sơ thủ tục hành chính theo tháng và lĩnh vực",
              "title_en": "Administrative procedure files by month and sector",
@@ -155,6 +157,8 @@ def demo_harvest(user: str, lgsp_url: str, secrets_file: str | None):
     server = _temporary_lgsp(lgsp_url)
     context = {"user": user}
     _ensure_demo_org(context)
+    from . import series
+    series.ensure_series(user, click.echo, survey=False)  # the series the SQL source fills
     db_name = tk.config.get("ckanext.longan_opendata.shared_db.url").rsplit("/", 1)[-1]
     failed = 0
     try:
@@ -270,9 +274,10 @@ def _harvesters() -> list:
               help="Sysadmin who creates the demo agencies and datasets.")
 def load_demo(user: str):
     """Create demo agencies and datasets (with DataStore tables). Idempotent."""
-    from . import catalogue
+    from . import catalogue, series
 
     created = catalogue.load(user, click.echo)
+    created += series.ensure_series(user, click.echo)
     click.echo(say("demo content: %(n)s items created", n=created))
 
 

@@ -49,6 +49,7 @@ TABLES = (
     ("thong_ke", "luong_mua_thang"),
     ("dich_vu_cong", "thong_ke_truc_tuyen"),
     ("dich_vu_cong", "ho_so"),
+    ("thong_ke", "chi_tieu_kinh_te_xa_hoi"),
 )
 VIEWS = (("thong_ke", "v_dan_so_theo_huyen"),)
 
@@ -116,7 +117,17 @@ CREATE TABLE dich_vu_cong.ho_so (
     co_quan text NOT NULL, ma_xa text, ngay_nop date NOT NULL, thoi_diem_tra_ket_qua timestamp,
     trang_thai text NOT NULL, le_phi_dong numeric(12, 0), truc_tuyen boolean NOT NULL);
 COMMENT ON TABLE dich_vu_cong.ho_so IS 'Hồ sơ thủ tục hành chính (bảng lớn, dùng để đo hiệu năng)';
-"""
+
+CREATE TABLE thong_ke.chi_tieu_kinh_te_xa_hoi (
+    nam integer NOT NULL, ma_huyen text NOT NULL, ten_huyen text NOT NULL,
+    chi_tieu text NOT NULL, don_vi_tinh text NOT NULL, gia_tri numeric(14, 1),
+    PRIMARY KEY (nam, ma_huyen, chi_tieu)) PARTITION BY RANGE (nam);
+COMMENT ON TABLE thong_ke.chi_tieu_kinh_te_xa_hoi IS
+    'Niên giám thống kê: chỉ tiêu kinh tế – xã hội chủ yếu phân theo huyện (phân vùng theo năm)';
+""" + "".join(
+    f"CREATE TABLE thong_ke.chi_tieu_kinh_te_xa_hoi_{y} PARTITION OF "
+    f"thong_ke.chi_tieu_kinh_te_xa_hoi FOR VALUES FROM ({y}) TO ({y + 1});\n"
+    for y in range(2020, 2025))
 
 VIEW_SQL = """
 CREATE VIEW thong_ke.v_dan_so_theo_huyen AS
@@ -277,6 +288,23 @@ def rain_rows() -> list[Row]:
     return rain
 
 
+INDICATORS = (("Dân số trung bình", "người", 60_000), ("Tổng sản phẩm trên địa bàn", "tỷ đồng",
+              9_000), ("Số doanh nghiệp đang hoạt động", "doanh nghiệp", 400),
+              ("Diện tích gieo trồng lúa", "ha", 12_000))
+
+
+def yearbook_rows() -> list[Row]:
+    """Rows of the yearly partitioned ``thong_ke.chi_tieu_kinh_te_xa_hoi`` (2020–2024)."""
+    found = []
+    for year in range(2020, 2025):
+        for i, (dcode, district, _names) in enumerate(DISTRICTS):
+            for j, (name, unit, base) in enumerate(INDICATORS):
+                value = base * (0.6 + (i * 7 + j * 3) % 9 / 10) * (1 + (year - 2020) * 0.04)
+                found.append((year, dcode, district, name, unit,
+                              None if (i + j + year) % 37 == 0 else round(value, 1)))
+    return found
+
+
 def small_tables() -> list[tuple[str, list[str], list[Row]]]:
     """(table as SQL, columns, rows) of each table loaded row by row, in loading order."""
     return [
@@ -294,6 +322,9 @@ def small_tables() -> list[tuple[str, list[str], list[Row]]]:
           "nang_suat_ta_ha"], crop_rows()),
         ("thong_ke.luong_mua_thang",
          ["tram_quan_trac", "thang", "luong_mua_mm", "so_ngay_mua"], rain_rows()),
+        ("thong_ke.chi_tieu_kinh_te_xa_hoi",
+         ["nam", "ma_huyen", "ten_huyen", "chi_tieu", "don_vi_tinh", "gia_tri"],
+         yearbook_rows()),
     ]
 
 

@@ -14,7 +14,11 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-__all__ = ["missing_review_fields", "validate_for_review", "review_problems"]
+__all__ = ["missing_review_fields", "validate_for_review", "review_problems", "CONTAINERS"]
+
+#: dataset types that hold no data themselves (a series' data are its editions; a reuse links
+#: to the datasets it uses)
+CONTAINERS: tuple[str, ...] = ("dataset_series", "reuse")
 
 
 def _label(text: Any) -> str:
@@ -57,6 +61,8 @@ def review_problems(context: Context, data_dict: dict[str, Any]) -> dict[str, li
             problems.setdefault(name, []).append(
                 tk._("{field}: required before the dataset is submitted for review").format(
                     field=_label(field["label"])))
+    if dataset_type in CONTAINERS:  # a series has editions, not data of its own
+        return problems
     if not _filled(data_dict.get("temporal_start")) and not _filled(data_dict.get("temporal_end")):
         problems.setdefault("temporal_start", []).append(
             tk._("Give the period the data covers (start or end date)"))

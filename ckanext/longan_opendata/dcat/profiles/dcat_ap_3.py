@@ -181,6 +181,30 @@ class LonganDCATAP3Profile(DCATAP3Catalogue, DCATAP3Reading, RDFProfile):
             self._distribution(resource, dataset_dict, dataset_ref, licence, contacts, publisher)
         from ckanext.longan_opendata.quality import dqv  # the score as DQV measurements
         dqv.add_measurements(self.g, dataset_ref, dataset_dict, site_url())
+        self._series_types(dataset_dict, dataset_ref)
+
+    def _series_types(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """DCAT 3 makes dcat:DatasetSeries a subclass of dcat:Dataset: state both types of a
+        series (the catalogue's dcat:dataset expects a dcat:Dataset, and SHACL does not infer),
+        and describe the series an edition is dcat:inSeries of (ckanext-dataset-series): its
+        type, titles and descriptions when it is published, no link when it is not."""
+        from ckanext.longan_opendata import workflow
+        if dataset_dict.get("type") == "dataset_series":
+            self.g.add((dataset_ref, RDF.type, DCAT.Dataset))
+        for ref in list(self.g.objects(dataset_ref, DCAT.inSeries)):
+            series_id = str(ref).rsplit("/", 1)[-1]
+            try:
+                series = tk.get_action("package_show")({"ignore_auth": True}, {"id": series_id})
+            except tk.ObjectNotFound:
+                series = {}
+            if not series or not workflow.is_public_state(workflow.state_of_dict(series)):
+                self.g.remove((dataset_ref, DCAT.inSeries, ref))
+                continue
+            self.g.add((ref, RDF.type, DCAT.DatasetSeries))
+            for predicate, vi_key, en_key in ((DCT.title, "title", "title_en"),
+                                              (DCT.description, "notes", "notes_en")):
+                self._text(ref, predicate, series.get(vi_key), VI)
+                self._text(ref, predicate, series.get(en_key), EN)
 
     def _texts_and_codes(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         """Language-tagged title, description and keywords; themes, frequency and language as

@@ -1,7 +1,7 @@
 """create longan_datarequest, longan_datarequest_support and longan_feedback tables
 
 Revision ID: 2e9a7b1c3d5f
-Revises: 1c4eac0ffee1
+Revises: 5c0e1a2b3c4d
 Create Date: 2026-12-02 16:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "2e9a7b1c3d5f"
-down_revision = "1c4eac0ffee1"
+down_revision = "5c0e1a2b3c4d"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c0e1a2b3c4d'
-down_revision = '1c4eac0ffee1'  # chained after linkcheck's (merged in this branch)
+down_revision = '1c4eac0ffee1'
 branch_labels = None
 depends_on = None
 
