@@ -86,22 +86,44 @@ class PrivatePostgres:
     def url(self, user: str, password: str, db: str) -> str:
         return f"postgresql://{user}:{password}@127.0.0.1:{self.port}/{db}"
 
+    def copy_from(self, source_url: str, db: str, owner: str) -> None:
+        """Copy a database of another server into ``db`` (objects owned by ``owner``)."""
+        from sqlalchemy.engine import make_url
+
+        src = make_url(source_url)
+        env = {**os.environ, "PGPASSWORD": src.password or ""}
+        dump = subprocess.Popen(
+            [_pg_bin("pg_dump"), "-Fc", "-h", src.host or "127.0.0.1", "-p", str(src.port or 5432),
+             "-U", src.username or "", src.database or ""], stdout=subprocess.PIPE, env=env)
+        subprocess.run([_pg_bin("pg_restore"), "--no-owner", "--no-privileges", f"--role={owner}",
+                        "-h", "127.0.0.1", "-p", str(self.port), "-U", self.superuser,
+                        "-d", db], stdin=dump.stdout, check=True, capture_output=True)
+        assert dump.wait() == 0
+
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class PrivateRedis:
-    """A ``redis-server`` on a free port (no persistence)."""
+    """A ``redis-server`` on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, persist_dir: str | None = None) -> None:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
+        self.persist_dir = persist_dir
 
     def start(self) -> PrivateRedis:
+        """Start (again): with ``persist_dir``, an append-only file fsynced at every write keeps
+        the queues across a restart, as a production Redis configured for it does."""
+        persist = ["--appendonly", "no"]
+        if self.persist_dir:
+            os.makedirs(self.persist_dir, exist_ok=True)
+            persist = ["--appendonly", "yes", "--appendfsync", "always",
+                       "--dir", self.persist_dir]
         self.proc = subprocess.Popen(
             [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+             "--bind", "127.0.0.1", "--save", "", *persist],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         import redis
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
@@ -154,3 +176,29 @@ class SolrCore:
     def drop(self) -> None:
         requests.get(f"{self.base}/admin/cores", timeout=60, params={
             "action": "UNLOAD", "core": self.name, "deleteInstanceDir": "true", "wt": "json"})
+
+
+class PrivateSolr:
+    """A Solr of its own (``scripts/services.sh start-solr PORT HOME``: cores ``ckan`` and
+    ``ckan_test``), data in ``home``."""
+
+    def __init__(self, root: Path, home: str) -> None:
+        self.script = str(root / "scripts" / "services.sh")
+        self.port = free_port()
+        self.home = home
+        self.url = f"http://127.0.0.1:{self.port}/solr/ckan_test"
+
+    def start(self) -> PrivateSolr:
+        import sys
+        subprocess.run([self.script, "start-solr", str(self.port), self.home], check=True,
+                       capture_output=True, env={**os.environ, "PYTHON": sys.executable})
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([self.script, "stop-solr", str(self.port)], capture_output=True)
+
+        def closed() -> bool:
+            with socket.socket() as sock:
+                return sock.connect_ex(("127.0.0.1", self.port)) != 0
+        wait_for(closed, 30, "Solr stop")
+        shutil.rmtree(self.home, ignore_errors=True)
