@@ -15,6 +15,7 @@ The outcomes are written to ``test-artifacts/fault-matrix.md`` and printed.
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -36,6 +37,7 @@ from .private_services import PrivatePostgres, PrivateRedis, free_port, wait_for
 ROOT = Path(__file__).resolve().parents[2]
 CKAN = str(Path(sys.executable).with_name("ckan"))
 MATRIX: list[tuple[str, str, str]] = []
+TITLE_HARVESTED = "Dân số (sự cố Solr)"
 LOGGING = """
 [loggers]
 keys = root
@@ -239,7 +241,7 @@ def lgsp_source(world):
                   "auth": {"type": "api_key", "header": "X-API-Key",
                            "key_env": "LONGAN_HARVEST_LGSP_API_KEY"},
                   "endpoints": [{"path": "/api/v1/dan-so", "records_path": "data.items",
-                                 "title": "Dân số (sự cố Solr)",
+                                 "title": TITLE_HARVESTED,
                                  "pagination": {"type": "page", "page_param": "page",
                                                 "size_param": "size", "size": 100}}]}
         source = create_source(sysadmin, _harvest_org(), "longan_api", demo.url, config,
@@ -286,6 +288,7 @@ def test_solr_down_while_steward_saves_reviewer_decides_harvest_imports(
     note("Solr down", "reviewer withdraws (API)",
          "409 Search Index Error, stays published and findable (never private-but-shown)")
 
+    from ckan import model
     from ckanext.harvest import model as harvest_model
 
     with pytest.raises(Exception) as closing:  # noqa: B017 - pysolr's or requests' error
@@ -296,6 +299,7 @@ def test_solr_down_while_steward_saves_reviewer_decides_harvest_imports(
     errors = [e.message for e in obj.errors]
     assert obj.state == "ERROR" and obj.package_id is None, (obj.state, errors)
     job_status = harvest_model.HarvestJob.get(obj.harvest_job_id).status
+    assert model.Session.query(model.Package).filter_by(title=TITLE_HARVESTED).count() == 0
     note("Solr down", "harvest imports (LGSP API source, in-process stages)",
          f"object ERROR ({errors[0][:60] if errors else 'no message'}…), no dataset written; "
          f"job {job_status} with the error; re-indexing the source raises "
@@ -432,10 +436,12 @@ def test_postgres_restarted_under_anonymous_traffic(world, services):
     def up() -> bool:
         procs.alive("web")
         try:
-            return requests.get(web + pages[0], timeout=30).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(web + pages[0], timeout=10).status_code == 200
+        except (requests.ConnectionError, requests.Timeout):  # workers still loading CKAN
             return False
-    wait_for(up, 120, "gunicorn: " + procs.log("web"))
+    wait_for(up, 180, "gunicorn: " + procs.log("web"))
+    for page in pages:  # each worker warm (templates compiled) before the clock matters
+        requests.get(web + page, timeout=60)
     workers = _worker_pids(procs.procs["web"].pid)
     assert len(workers) == 2
 
@@ -459,7 +465,8 @@ def test_postgres_restarted_under_anonymous_traffic(world, services):
     for path, status, text in during:
         if path in pages[:2]:
             assert status == 503, (path, status)
-            assert "Cơ sở dữ liệu không phản hồi" in text, text[:300]
+            shown = json.loads(text)["error"]["message"] if path.startswith("/api/") else text
+            assert "Cơ sở dữ liệu không phản hồi" in shown, text[:300]
     assert {s for _p, s, _t in after} == {200}, [(p, s) for p, s, _t in after]
     assert _worker_pids(procs.procs["web"].pid) == workers  # no worker restarted
     note("PostgreSQL restarted", f"anonymous traffic, {len(during)} requests during the outage",
@@ -474,6 +481,7 @@ def test_postgres_restarted_under_anonymous_traffic(world, services):
 def test_disk_full_while_uploading_a_resource(world, app, monkeypatch):
     from ckan import model
 
+    pkg = world.fresh(wf.DRAFT)  # its own file goes to the usual store
     mount = Path(tempfile.mkdtemp(prefix="longan-full-"))
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
                           capture_output=True, text=True)
@@ -481,7 +489,6 @@ def test_disk_full_while_uploading_a_resource(world, app, monkeypatch):
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
         monkeypatch.setitem(tk.config, "ckan.storage_path", str(mount))
-        pkg = world.fresh(wf.DRAFT)
         resources = model.Session.query(model.Resource).count()
         token = world.tokens["editor"]
         answer = app.post("/api/3/action/resource_create", headers={"Authorization": token},
@@ -538,7 +545,7 @@ def test_solr_back_empty_doctor_sees_it_and_reindex_missing_heals(world, solr_fa
     [result] = lgsp_source["run"]().values()
     assert result["state"] == "COMPLETE"
     harvested = (model.Session.query(model.Package)
-                 .filter_by(title="Dân số (sự cố Solr)", state="active").count())
+                 .filter_by(title=TITLE_HARVESTED, state="active").count())
     assert harvested == 1
 
     # a change that reached the database but not Solr (a dataset made private meanwhile)

@@ -34,18 +34,19 @@ class Drift:
 
 
 def _solr_docs() -> dict[str, dict[str, Any]]:
-    conn = make_connection()
+    conn = make_connection(decode_dates=False)  # CKAN's decoder misreads milliseconds
     filters = [f'+site_id:"{tk.config.get("ckan.site_id")}"', "+entity_type:package"]
     total = conn.search(q="*:*", fq=filters, rows=0).hits
     found = conn.search(q="*:*", fq=filters, rows=total, fl="id,metadata_modified,capacity")
     return {doc["id"]: doc for doc in found.docs}
 
 
-def _same_time(solr_value: str | None, db_value: dt.datetime | None) -> bool:
+def _same_time(solr_value: str | dt.datetime | None, db_value: dt.datetime | None) -> bool:
     if not solr_value or db_value is None:
         return solr_value is None and db_value is None
-    indexed = dt.datetime.fromisoformat(solr_value.rstrip("Z"))
-    return abs(indexed - db_value) < dt.timedelta(milliseconds=1)
+    indexed = (solr_value if isinstance(solr_value, dt.datetime)
+               else dt.datetime.fromisoformat(solr_value.rstrip("Z")))
+    return abs(indexed.replace(tzinfo=None) - db_value) < dt.timedelta(milliseconds=1)
 
 
 def drift() -> Drift:
