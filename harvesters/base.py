@@ -247,12 +247,18 @@ class LonganHarvester(HarvesterBase):
         return [loader.Column(c, t, c) for c, t in content["columns"]]
 
     def _import_failed(self, obj: HarvestObject, where: str, exc: Exception) -> bool:
-        """An unexpected failure of the import of ``where``: logged, and saved on the object."""
+        """An unexpected failure of the import of ``where``: logged, and saved on the object.
+
+        The session is rolled back first: a ``package_create`` whose indexing failed (Solr down)
+        leaves its rows pending in the session, and saving the error would commit them, a
+        dataset in the database that search cannot find."""
         log.exception("import of %s failed", where)
         # a metadata error names its fields (e.g. an unknown series in ``in_series``)
         detail = exc.error_dict if isinstance(exc, tk.ValidationError) else repr(exc)
         return self._error(obj, "Import", Message("%(where)s: import failed: %(error)s",
                                                   where=where, error=detail))
+        model.Session.rollback()
+        return self._error(obj, "Import", f"{where}: lỗi khi nhập / import failed: {exc!r}")
 
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True}

@@ -41,6 +41,7 @@ from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import logs
 from ckanext.longan_opendata.portal import cache as portal_cache
+from ckanext.longan_opendata.ops import disk, logs, unavailable
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
@@ -75,6 +76,14 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ISignal)
     p.implements(IXloader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IUploader, inherit=True)
+
+    # IUploader: a full disk refuses the upload cleanly (no half-written file, no 500)
+    def get_resource_uploader(self, data_dict: dict[str, Any]) -> Any:
+        return disk.resource_uploader(data_dict)
+
+    def get_uploader(self, upload_to: str, old_filename: str | None = None) -> Any:
+        return None  # CKAN's own for images
 
     # IXloader: xloader fetches a resource's URL from the server; no internal address
     def can_upload(self, resource_id: str) -> bool:
@@ -86,6 +95,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         if isinstance(app, Flask):
             security.install(app)
             portal_cache.install(app)
+            unavailable.install(app)  # 503 pages when PostgreSQL or Solr is down
         return app
 
     # IConfigurer (runs before CKAN's start-up Solr check, so its log is already tidied)
@@ -96,6 +106,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "longan_opendata")
         harvest_queue.keep_consumers_blocking()
+        harvest_queue.survive_redis_outages()
 
     # ITranslation: the catalogues live in the root ``i18n/`` folder, shipped as a package
     def i18n_directory(self) -> str:

@@ -41,7 +41,7 @@ def _failed_parts(findings: list[doctor.Finding]) -> set[str]:
     return {f.part for f in findings if not f.ok}
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 @pytest.mark.ckan_config("ckanext.longan_opendata.doctor.require_harvest_consumers", "false")
 def test_doctor_passes_on_the_running_services():
     findings = doctor.run_checks(tk.config)

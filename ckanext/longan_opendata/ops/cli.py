@@ -1,4 +1,4 @@
-"""``ckan longan doctor``."""
+"""``ckan longan doctor``, ``backup``, ``restore`` and ``reindex-missing``."""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
@@ -23,4 +23,51 @@ def doctor(lang: str | None):
                                    checks.locale_of(tk.config, lang)))
 
 
-COMMANDS = [doctor]
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup(directory: str):
+    """Back up both databases, the file store, the harvest source settings (no secrets) and a
+    manifest (counts, checksums) into DIRECTORY, which must be new or empty."""
+    from .backup import BackupError
+    from .backup import backup as run
+
+    try:
+        run(tk.config, directory, click.echo)
+    except BackupError as err:
+        click.echo(str(err), err=True)
+        raise SystemExit(2) from None
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace the data of a non-empty installation.")
+def restore(directory: str, force: bool):
+    """Restore a backup made by ``ckan longan backup`` onto an empty installation, rebuild the
+    Solr index and check everything against the manifest (exit 1 on any difference)."""
+    from .backup import BackupError
+    from .backup import restore as run
+    from .reindex import rebuild_all
+
+    try:
+        diffs = run(tk.config, directory, rebuild_all, force=force, echo=click.echo)
+    except BackupError as err:
+        click.echo(str(err), err=True)
+        raise SystemExit(2) from None
+    for diff in diffs:
+        click.echo(f"KHÁC / MISMATCH: {diff}", err=True)
+    click.echo("Khôi phục KHÔNG khớp bản sao lưu / restore does NOT match" if diffs
+               else "Khôi phục khớp bản sao lưu / restore matches the manifest")
+    raise SystemExit(1 if diffs else 0)
+
+
+@click.command("reindex-missing")
+def reindex_missing():
+    """Bring Solr in line with the database: index datasets Solr lacks or holds stale (changed
+    while Solr was down), drop documents of datasets deleted meanwhile. For cron."""
+    from .reindex import heal
+
+    counts = heal()
+    click.echo("Solr: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+COMMANDS = [doctor, backup, restore, reindex_missing]

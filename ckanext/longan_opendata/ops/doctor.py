@@ -290,12 +290,35 @@ def check_security(cfg: Config) -> Iterator[Finding]:
     yield Finding("security", True, Message("Only sysadmins can create organisations"))
 
 
+def check_search_index(cfg: Config) -> Iterator[Finding]:
+    """Every dataset indexed as the database holds it (changed while Solr was down?)."""
+    import pysolr
+
+    from .reindex import drift
+
+    try:
+        found = drift()
+    except (pysolr.SolrError, sa.exc.SQLAlchemyError, OSError):
+        return  # Solr or PostgreSQL down: already reported by their own checks
+    if found:
+        counts = (len(found.missing), len(found.stale), len(found.orphans))
+        yield Finding(
+            "search-index", False,
+            "Chỉ mục tìm kiếm lệch với CSDL: thiếu {}, cũ {}, thừa {} bộ dữ liệu".format(*counts),
+            "The search index differs from the database: {} missing, {} stale, {} orphans"
+            .format(*counts),
+            f"ckan -c {_ini(cfg)} longan reindex-missing")
+        return
+    yield Finding("search-index", True, "Chỉ mục tìm kiếm khớp CSDL",
+                  "The search index matches the database")
+
+
 Check = Callable[[Config], Iterator[Finding]]
 SERVICE_CHECKS: tuple[Check, ...] = (
     check_database, check_datastore, check_solr, check_redis, check_harvest_consumers,
     check_security,
 )
-CKAN_CHECKS: tuple[Check, ...] = (check_migrations, check_plugins)
+CKAN_CHECKS: tuple[Check, ...] = (check_migrations, check_plugins, check_search_index)
 
 
 def run_checks(cfg: Config, checks: tuple[Check, ...] = SERVICE_CHECKS + CKAN_CHECKS
