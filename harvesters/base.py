@@ -253,12 +253,11 @@ class LonganHarvester(HarvesterBase):
         leaves its rows pending in the session, and saving the error would commit them, a
         dataset in the database that search cannot find."""
         log.exception("import of %s failed", where)
+        model.Session.rollback()
         # a metadata error names its fields (e.g. an unknown series in ``in_series``)
         detail = exc.error_dict if isinstance(exc, tk.ValidationError) else repr(exc)
         return self._error(obj, "Import", Message("%(where)s: import failed: %(error)s",
                                                   where=where, error=detail))
-        model.Session.rollback()
-        return self._error(obj, "Import", f"{where}: lỗi khi nhập / import failed: {exc!r}")
 
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True}

@@ -39,9 +39,8 @@ from ckanext.longan_opendata import (
 )
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.metadata import licenses, search
-from ckanext.longan_opendata.ops import logs
-from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.ops import disk, logs, unavailable
+from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.security import netguard
 
 #: the packages whose actions, auth functions, validators, helpers and blueprints CKAN gets
