@@ -31,6 +31,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ckanext.longan_opendata.lang import say
+
 from . import inventory
 
 __all__ = ["BackupError", "backup", "restore", "MANIFEST"]
@@ -44,17 +46,14 @@ Echo = Callable[[str], Any]
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot go on; the message is Vietnamese then English."""
-
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi}\n({en})")
+    """A backup or restore that cannot go on; the message is in the command's language
+    (:func:`~ckanext.longan_opendata.lang.say`)."""
 
 
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"Thiếu công cụ {name}: cài gói postgresql-client.",
-                          f"{name} is missing: install postgresql-client.")
+        raise BackupError(say("%(name)s is missing: install postgresql-client.", name=name))
     return found
 
 
@@ -73,8 +72,8 @@ def _run(cmd: list[str], url: str) -> None:
     done = subprocess.run(  # noqa: S603 - a PostgreSQL tool, the password in the environment
         cmd, env=_pg_env(url), capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"Lệnh {Path(cmd[0]).name} thất bại: {done.stderr.strip()[-800:]}",
-                          f"{Path(cmd[0]).name} failed")
+        raise BackupError(say("%(tool)s failed: %(error)s", tool=Path(cmd[0]).name,
+                              error=done.stderr.strip()[-800:]))
 
 
 def _urls(config: Mapping[str, Any]) -> dict[str, str]:
@@ -121,7 +120,7 @@ def harvest_sources(ckan_url: str) -> list[dict[str, Any]]:
         try:
             source["config"] = _scrub(json.loads(source["config"] or "{}"))
         except ValueError:
-            source["config"] = "*** (không phải JSON, không sao lưu / not JSON, not kept)"
+            source["config"] = say("*** (not JSON, not kept)")
         out.append(source)
     return out
 
@@ -132,14 +131,14 @@ def _check_no_secret(directory: Path, secrets: set[str]) -> None:
         # whole values only: a weak password "ckan" is not found inside "ckan_site"
         if any(re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", text) for secret in secrets):
             (directory / name).unlink()
-            raise BackupError(f"{name} chứa giá trị bí mật: đã xóa, bản sao lưu bị hủy.",
-                              f"{name} contained a secret value: removed, backup refused.")
+            raise BackupError(say("%(name)s contained a secret value: removed, backup refused.",
+                                  name=name))
 
 
 def _prepare_dir(directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise BackupError(f"Thư mục {directory} không trống: chọn một thư mục mới.",
-                          f"{directory} is not empty: choose a new directory.")
+        raise BackupError(say("%(directory)s is not empty: choose a new directory.",
+                              directory=directory))
     directory.mkdir(parents=True, exist_ok=True)
 
 
@@ -181,7 +180,7 @@ def backup(config: Mapping[str, Any], directory: str, echo: Echo = print) -> dic
             echo(f"pg_dump -> {dump}")
             _run([pg_dump, "-Fc", "--no-password", f"--snapshot={snapshot}",
                   "-f", str(target / dump)], url)
-        echo("tệp / files -> files/")
+        echo(say("files -> files/"))
         _copy_files(config.get("ckan.storage_path"), target / "files")
         found = inventory.take(conns["ckan.dump"], conns.get("datastore.dump"),
                                str(target / "files"))
@@ -190,7 +189,7 @@ def backup(config: Mapping[str, Any], directory: str, echo: Echo = print) -> dic
                 "dumps": {dump: inventory.sha256(target / dump) for dump in urls}, **found}
     _write_json(target / MANIFEST, manifest)
     _check_no_secret(target, known_secrets(config))
-    echo(f"xong / done: {json.dumps(manifest['counts'], ensure_ascii=False)}")
+    echo(say("done: %(counts)s", counts=json.dumps(manifest["counts"], ensure_ascii=False)))
     return manifest
 
 
@@ -206,12 +205,12 @@ def _load_manifest(source: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError):
-        raise BackupError(f"Không đọc được {source / MANIFEST}: đây không phải bản sao lưu.",
-                          f"cannot read {source / MANIFEST}: not a backup.") from None
+        raise BackupError(say("cannot read %(path)s: not a backup.", path=source / MANIFEST)
+                          ) from None
     for dump, digest in manifest["dumps"].items():
         if not (source / dump).is_file() or inventory.sha256(source / dump) != digest:
-            raise BackupError(f"Tệp {dump} thiếu hoặc hỏng (sha256 khác manifest).",
-                              f"{dump} is missing or corrupt (sha256 differs).")
+            raise BackupError(say("%(dump)s is missing or corrupt (sha256 differs).",
+                                  dump=dump))
     return manifest
 
 
@@ -219,13 +218,12 @@ def _check_empty(urls: Mapping[str, str], storage: str | None) -> None:
     for url in urls.values():
         if _has_tables(url):
             name = sa.engine.make_url(url).database
-            raise BackupError(
-                f"CSDL {name} không trống: khôi phục vào một cài đặt mới, hoặc thêm --force "
-                "để thay thế dữ liệu hiện có.",
-                f"database {name} is not empty: restore onto a new installation or use --force.")
+            raise BackupError(say(
+                "database %(name)s is not empty: restore onto a new installation or use --force.",
+                name=name))
     if storage and any(inventory.files(storage)):
-        raise BackupError(f"Kho tệp {storage} không trống: dùng thư mục mới hoặc --force.",
-                          f"file store {storage} is not empty: use a new one or --force.")
+        raise BackupError(say("file store %(storage)s is not empty: use a new one or --force.",
+                              storage=storage))
 
 
 def _grant_readonly(config: Mapping[str, Any]) -> None:
@@ -272,15 +270,16 @@ def restore(config: Mapping[str, Any], directory: str, reindex: Callable[[], int
               *(["--clean", "--if-exists"] if force else []),
               "-d", str(sa.engine.make_url(url).database), str(source / dump)], url)
     _grant_readonly(config)
-    echo("tệp / files <- files/")
+    echo(say("files <- files/"))
     storage = config.get("ckan.storage_path")
     if storage:
         _copy_files(str(source / "files"), Path(storage))
-    echo("Solr: dựng lại chỉ mục / rebuilding the index")
+    echo(say("Solr: rebuilding the index"))
     indexed = reindex()
     found = _restored_inventory(config)
     diffs = inventory.differences(manifest, found)
     expected = found["counts"]["packages_not_deleted"]
     if indexed != expected:
-        diffs.append(f"chỉ mục Solr: {indexed} bộ dữ liệu, CSDL: {expected}")
+        diffs.append(say("Solr index: %(indexed)s datasets, database: %(expected)s",
+                         indexed=indexed, expected=expected))
     return diffs

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import click
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["COMMANDS"]
 
 
@@ -54,9 +56,9 @@ def restore(directory: str, force: bool):
         click.echo(str(err), err=True)
         raise SystemExit(2) from None
     for diff in diffs:
-        click.echo(f"KHÁC / MISMATCH: {diff}", err=True)
-    click.echo("Khôi phục KHÔNG khớp bản sao lưu / restore does NOT match" if diffs
-               else "Khôi phục khớp bản sao lưu / restore matches the manifest")
+        click.echo(say("MISMATCH: %(diff)s", diff=diff), err=True)
+    click.echo(say("restore does NOT match the manifest") if diffs
+               else say("restore matches the manifest"))
     raise SystemExit(1 if diffs else 0)
 
 

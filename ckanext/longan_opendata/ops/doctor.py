@@ -304,13 +304,12 @@ def check_search_index(cfg: Config) -> Iterator[Finding]:
         counts = (len(found.missing), len(found.stale), len(found.orphans))
         yield Finding(
             "search-index", False,
-            "Chỉ mục tìm kiếm lệch với CSDL: thiếu {}, cũ {}, thừa {} bộ dữ liệu".format(*counts),
-            "The search index differs from the database: {} missing, {} stale, {} orphans"
-            .format(*counts),
+            Message("The search index differs from the database: %(missing)s missing, "
+                    "%(stale)s stale, %(orphans)s orphans", missing=counts[0], stale=counts[1],
+                    orphans=counts[2]),
             f"ckan -c {_ini(cfg)} longan reindex-missing")
         return
-    yield Finding("search-index", True, "Chỉ mục tìm kiếm khớp CSDL",
-                  "The search index matches the database")
+    yield Finding("search-index", True, Message("The search index matches the database"))
 
 
 Check = Callable[[Config], Iterator[Finding]]

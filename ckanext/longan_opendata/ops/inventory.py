@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["take", "differences", "files", "sha256", "FILES_SKIPPED"]
 
 #: folders of the file store that CKAN rebuilds itself (the web assets cache)
@@ -115,17 +117,18 @@ def take(ckan: sa.engine.Connection, datastore: sa.engine.Connection | None,
 
 
 def _diff_maps(what: str, expected: Mapping[str, Any], got: Mapping[str, Any]) -> list[str]:
-    return [f"{what} {key}: sao lưu {expected.get(key)!r}, khôi phục {got.get(key)!r}"
+    return [say("%(what)s %(key)s: backed up %(expected)r, restored %(got)r", what=what, key=key,
+                expected=expected.get(key), got=got.get(key))
             for key in sorted(set(expected) | set(got)) if expected.get(key) != got.get(key)]
 
 
 def differences(expected: Mapping[str, Any], got: Mapping[str, Any]) -> list[str]:
     """Where the restored inventory ``got`` differs from the backed up ``expected`` (empty when
     everything matches)."""
-    return (_diff_maps("số lượng", expected["counts"], got["counts"])
-            + _diff_maps("bảng CSDL CKAN", expected["tables"], got["tables"])
-            + _diff_maps("trạng thái bộ dữ liệu", expected["dataset_states"],
+    return (_diff_maps(say("count"), expected["counts"], got["counts"])
+            + _diff_maps(say("CKAN database table"), expected["tables"], got["tables"])
+            + _diff_maps(say("dataset state"), expected["dataset_states"],
                          got["dataset_states"])
-            + _diff_maps("bảng DataStore", expected["datastore"]["tables"],
+            + _diff_maps(say("DataStore table"), expected["datastore"]["tables"],
                          got["datastore"]["tables"])
-            + _diff_maps("tệp", expected["files"], got["files"]))
+            + _diff_maps(say("file"), expected["files"], got["files"]))
