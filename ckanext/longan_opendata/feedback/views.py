@@ -30,10 +30,13 @@ def _messages(error: tk.ValidationError) -> str:
     return "; ".join(m for ms in error.error_dict.values() for m in ms)
 
 
-@feedback.route("/dataset/<id>/gop-y", methods=["POST"])
+@feedback.route("/dataset/<id>/gop-y", methods=["GET", "POST"])
 def send(id: str) -> Any:
-    """The dataset page's form: 400 for a filled honeypot or a bad field, 429 when the client
-    sent too many."""
+    """GET: the feedback form of a public dataset (its own page, so that the dataset page needs
+    no session and stays cacheable). POST: 400 for a filled honeypot or a bad field, 429 when
+    the client sent too many."""
+    if tk.request.method == "GET":
+        return _form_page(id)
     form = tk.request.form
     if form.get(states.HONEYPOT):
         return tk.abort(400, tk._("This message looks automated and was not sent"))
@@ -46,7 +49,15 @@ def send(id: str) -> Any:
     except tk.ValidationError as error:
         return tk.abort(429 if "rate_limit" in error.error_dict else 400, _messages(error))
     tk.h.flash_success(tk._("Thank you: your message was sent to the agency"))
-    return tk.redirect_to(tk.h.url_for("dataset.read", id=id) + "#feedback")
+    return tk.redirect_to(tk.h.url_for("dataset.read", id=id) + "#feedback")  # answers there
+
+
+def _form_page(id: str) -> Any:
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    return tk.render("longan/feedback/page.html", {"pkg": pkg, "pkg_dict": pkg})
 
 
 @feedback.route("/gop-y")
