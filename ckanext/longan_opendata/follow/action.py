@@ -135,7 +135,7 @@ def longan_follow_period(context: Context, data_dict: DataDict) -> dict[str, str
 
 
 def longan_follow_digest_send(context: Context, data_dict: DataDict) -> dict[str, int]:
-    """Send the digests of a period that are due (``ckan longan follow-digest``; sysadmins).
+    """Send the digests of a period that are due (``ckan longan follow digest``; sysadmins).
 
     :param period: ``daily`` or ``weekly``
     :type period: string
@@ -144,7 +144,7 @@ def longan_follow_digest_send(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("longan_follow_digest_send", context, data_dict)
     period = data_dict.get("period")
-    if period not in digest.WINDOW:
+    if not isinstance(period, str) or period not in digest.WINDOW:
         raise tk.ValidationError({"period": [tk._(
             "Digest: the period must be daily or weekly")]})
     return digest.send_digests(period)
