@@ -128,6 +128,9 @@ def harvest_sources(ckan_url: str) -> list[dict[str, Any]]:
 def _check_no_secret(directory: Path, secrets: set[str]) -> None:
     for name in (MANIFEST, "harvest_sources.json"):
         text = (directory / name).read_text()
+        if name == MANIFEST:  # the site id is public (in every Solr document), even when a
+            # weak test password happens to equal it
+            text = json.dumps({k: v for k, v in json.loads(text).items() if k != "site_id"})
         # whole values only: a weak password "ckan" is not found inside "ckan_site"
         if any(re.search(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", text) for secret in secrets):
             (directory / name).unlink()
