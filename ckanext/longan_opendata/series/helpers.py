@@ -1,11 +1,15 @@
 """Template helpers of the series pages: the ordered editions and the choices of ``in_series``."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from . import SERIES_TYPE
+
+log = logging.getLogger(__name__)
 
 __all__ = ["get_helpers"]
 
@@ -56,10 +60,14 @@ def longan_series_choices(field: dict[str, Any]) -> list[dict[str, str]]:
     user = _user()
     if not user:
         return []
-    found = tk.get_action("package_search")(
-        {"ignore_auth": True},
-        {"fq": f"dataset_type:{SERIES_TYPE}", "rows": 1000, "include_private": True,
-         "include_drafts": True, "fl": "id,title,owner_org"})
+    try:
+        found = tk.get_action("package_search")(
+            {"ignore_auth": True},
+            {"fq": f"dataset_type:{SERIES_TYPE}", "rows": 1000, "include_private": True,
+             "include_drafts": True, "fl": "id,title,owner_org"})
+    except (SearchError, SolrConnectionError) as error:  # Solr down: the form still opens (saving will say why not)
+        log.warning("series choices unavailable: %s", error)
+        return []
     allowed: dict[str, bool] = {}
     choices = []
     for series in found["results"]:
