@@ -65,7 +65,8 @@ def longan_series_choices(field: dict[str, Any]) -> list[dict[str, str]]:
             {"ignore_auth": True},
             {"fq": f"dataset_type:{SERIES_TYPE}", "rows": 1000, "include_private": True,
              "include_drafts": True, "fl": "id,title,owner_org"})
-    except (SearchError, SolrConnectionError) as error:  # Solr down: the form still opens (saving will say why not)
+    except (SearchError, SolrConnectionError) as error:
+        # Solr down: the form still opens (saving then says why it cannot)
         log.warning("series choices unavailable: %s", error)
         return []
     allowed: dict[str, bool] = {}
