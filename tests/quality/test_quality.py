@@ -141,7 +141,7 @@ def test_methodology_page_in_vietnamese_and_english(world, web):
 def test_snapshot_dashboard_and_agency_ranking(world, web, cli):
     result = cli.invoke(quality_cli, ["snapshot"])
     assert result.exit_code == 0, result.output
-    assert "datasets scored" in result.output
+    assert "bộ dữ liệu, " in result.output and "đã chấm" in result.output
     dashboard = act("longan_quality_dashboard", None)
     agencies = {a["name"]: a for a in dashboard["agencies"]}
     assert set(agencies) == {world.org["name"], world.other_org["name"]}
@@ -177,7 +177,7 @@ def test_report_page_for_members_only(world, web):
 def test_report_email_received(world, inbox, cli):
     result = cli.invoke(quality_cli, ["report", "--send", "--agency", world.org["name"]])
     assert result.exit_code == 0, result.output
-    assert f"{world.org['name']}: 2 of 2 e-mail(s) sent" in result.output  # editor and admin
+    assert f"{world.org['name']}: đã gửi 2/2 thư" in result.output  # editor and admin
     assert sorted(m["X-Envelope-To"] for m in inbox) == ["admin@longan.test",
                                                          "editor@longan.test"]
     message = inbox[0]
@@ -195,4 +195,4 @@ def test_report_send_fails_loudly_when_smtp_is_down(world, cli, ckan_config, mon
     monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{free_port()}")  # nobody there
     result = cli.invoke(quality_cli, ["report", "--send", "--agency", world.org["name"]])
     assert result.exit_code != 0
-    assert "0 of 2 e-mail(s) sent" in result.output and "2 e-mail(s) not sent" in result.output
+    assert "đã gửi 0/2 thư" in result.output and "2 thư không gửi được" in result.output

@@ -7,6 +7,8 @@ import time
 
 import click
 
+from ckanext.longan_opendata.lang import say
+
 __all__ = ["COMMANDS"]
 
 
@@ -30,9 +32,10 @@ def snapshot(no_reindex: bool):
     if not no_reindex:
         for package_id in changed:
             rebuild(package_id)
-    click.echo(f"quality snapshot: {len(rows)} datasets scored, {len(changed)} changed "
-               f"(reindexed: {0 if no_reindex else len(changed)}), "
-               f"{time.perf_counter() - started:.1f} s")
+    click.echo(say("quality snapshot: %(scored)s datasets scored, %(changed)s changed "
+                   "(reindexed: %(reindexed)s), %(seconds).1f s", scored=len(rows),
+                   changed=len(changed), reindexed=0 if no_reindex else len(changed),
+                   seconds=time.perf_counter() - started))
 
 
 @quality.command()
@@ -45,18 +48,21 @@ def report(send: bool, agency: str | None):
     if send:
         failed = 0
         for name, count, stewards in reports.send_all(only=agency):
-            click.echo(f"{name}: {count} of {stewards} e-mail(s) sent")
+            click.echo(say("%(agency)s: %(sent)s of %(stewards)s e-mails sent", agency=name,
+                           sent=count, stewards=stewards))
             failed += stewards - count
         if failed:
-            raise click.ClickException(f"{failed} e-mail(s) not sent (see the log)")
+            raise click.ClickException(say("%(failed)s e-mails not sent (see the log)",
+                                           failed=failed))
         return
     for org in reports.agencies():
         if agency and agency not in (org.name, org.id):
             continue
         found = reports.build(org)
-        click.echo(f"{org.name}: {found['datasets']} datasets, average "
-                   f"{found['average_percent']}%, {len(found['broken_links'])} broken links, "
-                   f"{len(found['outdated'])} outdated")
+        click.echo(say("%(agency)s: %(datasets)s datasets, average %(percent)s%%, "
+                       "%(broken)s broken links, %(outdated)s outdated", agency=org.name,
+                       datasets=found["datasets"], percent=found["average_percent"],
+                       broken=len(found["broken_links"]), outdated=len(found["outdated"])))
 
 
 COMMANDS = [quality]
