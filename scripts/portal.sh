@@ -70,10 +70,12 @@ start() {
   start_bg lgsp-demo "$BIN/ckan" longan lgsp-demo --port "${LGSP_PORT:-8765}"
   # every time: the roles are cluster-wide, and their passwords must match .run/shared-db.env
   "$BIN/ckan" longan shared-db-roles >>"$LOG/demo.log" 2>&1
-  if [ ! -f "$RUN/shared-db.seeded" ]; then
+  # seeded again when its definition changed (e.g. a new demo table), not only the first time
+  seed_version=$(cat ckanext/longan_opendata/demo/shared_db*.py | sha256sum | cut -c1-16)
+  if [ "$(cat "$RUN/shared-db.seeded" 2>/dev/null)" != "$seed_version" ]; then
     say "building the demo shared database and harvesting it (log .run/log/demo.log)"
     "$BIN/ckan" longan seed-shared-db >>"$LOG/demo.log" 2>&1
-    touch "$RUN/shared-db.seeded"
+    echo "$seed_version" >"$RUN/shared-db.seeded"
   fi
   # only the reader's password, under the harvest prefix: the owner's stays out of the web and
   # worker processes (a harvest source must not be able to name it, issue 16)
