@@ -6,7 +6,9 @@ aborted: the portal must work offline)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -81,3 +83,58 @@ def fresh_database() -> None:
     for plugin in PROJECT_MIGRATED_PLUGINS:
         _run_migrations(plugin)
     search.clear_all()
+
+
+def launched_chromium(prefix: str) -> Iterator[Any]:
+    """A module's Chromium (for a module-scoped fixture), after removing the screenshots of the
+    previous run whose names start with ``prefix``."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob(f"{prefix}-*.png"):
+        old.unlink()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(**LAUNCH)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """One person at their own browser: a context of their own (cookies), one tab, watched.
+    A scenario subclasses it with its screenshot ``prefix`` and its users' ``password``."""
+
+    prefix = "scenario"
+    password = ""
+
+    def __init__(self, chromium: Any, url: str, shots: list[Path]):
+        self.context = chromium.new_context(base_url=url, **CONTEXT)
+        self.context.set_default_timeout(20000)
+        self.page = self.context.new_page()
+        self.watch = Watch(self.page)
+        self.shots = shots
+
+    def go(self, path: str, status: int = 200) -> Any:
+        response = self.page.goto(path, wait_until="load")
+        assert response is not None and response.status == status, (path, response.status)
+        return response
+
+    def click(self, locator: Any) -> None:
+        """Click what leads to another page, and wait until it has loaded."""
+        with self.page.expect_navigation(wait_until="load"):
+            locator.click()
+
+    def shot(self, step: str) -> None:
+        """A screenshot of this step, numbered in the order of the scenario."""
+        path = ARTIFACTS / f"{self.prefix}-{len(self.shots) + 1:02d}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.shots.append(path)
+
+    def log_in(self, user: dict) -> None:
+        from playwright.sync_api import expect
+
+        self.go("/user/login")
+        form = self.page.locator("form").filter(has=self.page.locator("#field-login"))
+        form.locator("#field-login").fill(user["name"])
+        form.locator("#field-password").fill(self.password)
+        self.click(form.get_by_role("button", name="Đăng nhập"))
+        expect(self.page.locator(f'a[href="/user/{user["name"]}"]').first).to_be_visible()

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from ckanext.longan_opendata.metadata.slug import slugify  # noqa: E402
-from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
+from tests import browser  # noqa: E402
+from tests.browser import fresh_database, launched_chromium, needs_chromium  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 
 pytestmark = needs_chromium
@@ -68,48 +69,14 @@ def portal(request):
 
 @pytest.fixture(scope="module")
 def chromium():
-    ARTIFACTS.mkdir(exist_ok=True)
-    for old in ARTIFACTS.glob("workflow-*.png"):
-        old.unlink()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(**LAUNCH)
-        yield browser
-        browser.close()
+    yield from launched_chromium("workflow")
 
 
-class Person:
-    """One person at their own browser: a context of their own (cookies), one tab, watched."""
+class Person(browser.Person):
+    """One person of the publishing scenario at their own browser."""
 
-    def __init__(self, chromium, url: str, shots: list[Path]):
-        self.context = chromium.new_context(base_url=url, **CONTEXT)
-        self.context.set_default_timeout(20000)
-        self.page = self.context.new_page()
-        self.watch = Watch(self.page)
-        self.shots = shots
-
-    def go(self, path: str, status: int = 200):
-        response = self.page.goto(path, wait_until="load")
-        assert response is not None and response.status == status, (path, response.status)
-        return response
-
-    def click(self, locator) -> None:
-        """Click what leads to another page, and wait until it has loaded."""
-        with self.page.expect_navigation(wait_until="load"):
-            locator.click()
-
-    def shot(self, step: str) -> None:
-        """A screenshot of this step, numbered in the order of the scenario."""
-        path = ARTIFACTS / f"workflow-{len(self.shots) + 1:02d}-{step}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        self.shots.append(path)
-
-    def log_in(self, user: dict) -> None:
-        self.go("/user/login")
-        form = self.page.locator("form").filter(has=self.page.locator("#field-login"))
-        form.locator("#field-login").fill(user["name"])
-        form.locator("#field-password").fill(PASSWORD)
-        self.click(form.get_by_role("button", name="Đăng nhập"))
-        expect(self.page.locator(f'a[href="/user/{user["name"]}"]').first).to_be_visible()
+    prefix = "workflow"
+    password = PASSWORD
 
     def badge(self):
         return self.page.locator(".longan-workflow .longan-workflow-badge")
