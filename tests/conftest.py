@@ -4,6 +4,10 @@ plugins and the application kept between tests while nothing changed them (tests
 services are the real ones started by ``scripts/services.sh``."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import ckan.plugins as plugins
 import pytest
 
 from tests.fast import PROJECT_MIGRATED_PLUGINS, app, migrate, with_plugins  # noqa: F401
@@ -25,3 +29,37 @@ def clean_datastore(clean_db, clean_index):
     engine = datastore_helpers.db.get_write_engine()
     datastore_helpers.rebuild_all_dbs(
         datastore_helpers.orm.scoped_session(datastore_helpers.orm.sessionmaker(bind=engine)))
+
+
+_worlds: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session")
+def empty_site(reset_db, migrate_db_for, reset_index) -> Callable[[], None]:
+    """``empty_site()`` loads the plugins, empties the database (with every migration applied)
+    and the search index: the start of a module's own world (``clean_db`` is the per-test one)."""
+    def empty() -> None:
+        plugins.load_all()
+        reset_db()
+        migrate(migrate_db_for)
+        reset_index()
+
+    return empty
+
+
+@pytest.fixture(scope="session")
+def build_once(empty_site) -> Callable[[str, Callable[[], Any]], Any]:
+    """``build_once(key, build)``: the test world ``key``, made by ``build()`` on an emptied
+    database and search index once per session, and made again when another test module has
+    emptied the database since (its agency, ``world.org``, is gone). The plugins are loaded."""
+    from ckan import model
+
+    def get(key: str, build: Callable[[], Any]) -> Any:
+        plugins.load_all()
+        built = _worlds.get(key)
+        if built is None or model.Group.get(built.org["id"]) is None:
+            empty_site()
+            built = _worlds[key] = build()
+        return built
+
+    return get

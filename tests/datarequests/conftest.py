@@ -11,7 +11,7 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import _get_test_app
 
-from tests.workflow.conftest import PASSWORD, _ensure_world, act
+from tests.workflow.conftest import PASSWORD, act, build_world
 
 __all__ = ["PASSWORD", "act", "client_address", "mails_to", "propose"]
 
@@ -23,8 +23,8 @@ def client_address() -> str:
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, migrate_db_for, reset_index):
-    built = _ensure_world(reset_db, migrate_db_for, reset_index)
+def world(build_once):
+    built = build_once("workflow", build_world)
     for role in ("requester", "supporter"):
         if role not in built.users:
             built.users[role] = factories.User(

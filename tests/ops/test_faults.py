@@ -31,7 +31,7 @@ import requests
 
 from ckanext.longan_opendata import workflow as wf
 
-from ..workflow.conftest import PASSWORD, _ensure_world, act
+from ..workflow.conftest import PASSWORD, act, build_world
 from .private_services import PrivatePostgres, PrivateRedis, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,8 +80,8 @@ def matrix_report():
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, migrate_db_for, reset_index):
-    return _ensure_world(reset_db, migrate_db_for, reset_index)
+def world(build_once):
+    return build_once("workflow", build_world)
 
 
 class Procs:

@@ -97,21 +97,10 @@ def _build() -> World:
     return world
 
 
-_built: dict[str, World] = {}
-
-
 @pytest.fixture(scope="module")
-def world(reset_db, migrate_db_for, reset_index):
+def world(build_once):
     """Built once for the directory; again only if another module wiped the database."""
-    plugins.load_all()
-    built = _built.get("world")
-    if built is None or model.Group.get(built.org["id"]) is None:
-        reset_db()
-        for plugin in PROJECT_MIGRATED_PLUGINS:
-            migrate_db_for(plugin)
-        reset_index()
-        built = _built["world"] = _build()
-    yield built
+    yield build_once("quality", _build)
     plugins.unload_all()
 
 

@@ -72,22 +72,10 @@ def build_yearbook() -> Yearbook:
     return book
 
 
-_built: dict[str, Yearbook] = {}
-
-
 @pytest.fixture(scope="module")
-def yearbook(reset_db, migrate_db_for, reset_index):
+def yearbook(build_once):
     """Built once for the directory, again only if another module wiped the database."""
-    from ckan import model
-    plugins.load_all()
-    built = _built.get("yearbook")
-    if built is None or model.Group.get(built.org["id"]) is None:
-        reset_db()
-        for plugin in PROJECT_MIGRATED_PLUGINS:
-            migrate_db_for(plugin)
-        reset_index()
-        built = _built["yearbook"] = build_yearbook()
-    yield built
+    yield build_once("series", build_yearbook)
     plugins.unload_all()
 
 

@@ -122,29 +122,17 @@ def _make_world() -> World:
     return World(users=users, tokens=tokens, org=org, other_org=other)
 
 
-_built: dict[str, World] = {}
-
-
-def _ensure_world(reset_db, migrate_db_for, reset_index) -> World:
-    """Build the world once per session, again only if another test module wiped the database."""
-    from ckan import model
-    plugins.load_all()
-    built = _built.get("world")
-    if built is None or model.Group.get(built.org["id"]) is None:
-        reset_db()
-        for plugin in PROJECT_MIGRATED_PLUGINS:
-            migrate_db_for(plugin)
-        reset_index()
-        built = _built["world"] = _make_world()
-        for state in STATES:
-            built.datasets[state] = built.fresh(state, datastore=True)
+def build_world() -> World:
+    built = _make_world()
+    for state in STATES:
+        built.datasets[state] = built.fresh(state, datastore=True)
     return built
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, migrate_db_for, reset_index):
+def world(build_once):
     """Users in every role and one dataset per state (built once for the whole directory)."""
-    yield _ensure_world(reset_db, migrate_db_for, reset_index)
+    yield build_once("workflow", build_world)
     plugins.unload_all()
 
 

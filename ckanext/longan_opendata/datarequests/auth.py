@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.longan_opendata import workflow
+
 from . import records, states
 from .states import API
 
-__all__ = ["get_auth_functions", "is_steward"]
+__all__ = ["get_auth_functions"]
 
 
 def get_auth_functions() -> dict[str, Callable[..., Any]]:
@@ -24,16 +25,6 @@ def get_auth_functions() -> dict[str, Callable[..., Any]]:
 
 def _deny(msg: str) -> AuthResult:
     return {"success": False, "msg": msg}
-
-
-def is_steward(user_name: str | None, org_id: str | None) -> bool:
-    """An editor or admin of the agency, or a sysadmin."""
-    if not user_name:
-        return False
-    if authz.is_sysadmin(user_name):
-        return True
-    return bool(org_id) and authz.users_role_for_group_or_org(org_id, user_name) in (
-        "admin", "editor")
 
 
 def _row(data_dict: DataDict) -> dict[str, Any] | None:
@@ -72,7 +63,7 @@ def longan_datarequest_update(context: Context, data_dict: DataDict) -> AuthResu
 
 def longan_datarequest_answer(context: Context, data_dict: DataDict) -> AuthResult:
     row = _row(data_dict)
-    if row and is_steward(context.get("user"), row["owner_org"]):
+    if row and workflow.is_steward(context.get("user"), row["owner_org"]):
         return {"success": True}
     return _deny(tk._("Only the stewards of the agency the request is addressed to may answer "
                       "it"))

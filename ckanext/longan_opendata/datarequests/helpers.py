@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.metadata import codelists
 
 from . import states
@@ -54,13 +55,11 @@ def longan_datarequest_url(filters: dict[str, str], **changes: Any) -> str:
 def longan_datarequest_open_for_me() -> list[dict[str, Any]]:
     """The current user's agencies (as steward) with their open requests: ``id``, ``title``,
     ``open`` (new or under review), ``overdue``. Empty for a non-steward."""
-    from ckanext.longan_opendata.feedback import records as feedback_records
-
     from . import records
 
     user = tk.current_user
     name = user.name if user and user.is_authenticated else None
-    orgs = feedback_records.steward_orgs(name)
+    orgs = workflow.steward_agencies(name)
     if not orgs:  # none, or a sysadmin (who sees the whole list)
         return []
     return [item for item in (records.open_counts(org_id) for org_id in orgs) if item["open"]]

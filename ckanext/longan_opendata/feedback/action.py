@@ -12,6 +12,7 @@ import flask
 from ckan import model
 from ckan.types import Context, DataDict
 
+from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.model import feedback_table as table
 from ckanext.longan_opendata.security import fields, ratelimit
 from ckanext.longan_opendata.security import params as checks
@@ -102,7 +103,7 @@ def longan_feedback_show(context: Context, data_dict: DataDict) -> dict[str, Any
     """
     row = _row(data_dict)
     tk.check_access("longan_feedback_show", context, data_dict)
-    return records.as_dict(row, records.is_steward(context.get("user"), row["owner_org"]))
+    return records.as_dict(row, workflow.is_steward(context.get("user"), row["owner_org"]))
 
 
 @tk.side_effect_free
@@ -143,7 +144,7 @@ def longan_feedback_list(context: Context, data_dict: DataDict) -> dict[str, Any
                                  checks.integer(data_dict, "rows", 20, minimum=1, maximum=100),
                                  checks.integer(data_dict, "start", 0))
     return {"count": count, "results": [
-        records.as_dict(row, records.is_steward(user, row["owner_org"])) for row in rows]}
+        records.as_dict(row, workflow.is_steward(user, row["owner_org"])) for row in rows]}
 
 
 def longan_feedback_update(context: Context, data_dict: DataDict) -> dict[str, Any]:

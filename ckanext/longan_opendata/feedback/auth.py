@@ -8,6 +8,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.longan_opendata import workflow
+
 from . import records
 from .states import API
 
@@ -33,13 +35,13 @@ def longan_feedback_list(context: Context, data_dict: DataDict) -> AuthResult:
 def longan_feedback_show(context: Context, data_dict: DataDict) -> AuthResult:
     row = records.get((data_dict or {}).get("id"))
     if row and (records.publicly_visible(row)
-                or records.is_steward(context.get("user"), row["owner_org"])):
+                or workflow.is_steward(context.get("user"), row["owner_org"])):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the agency's stewards may read this feedback")}
 
 
 def longan_feedback_update(context: Context, data_dict: DataDict) -> AuthResult:
     row = records.get((data_dict or {}).get("id"))
-    if row and records.is_steward(context.get("user"), row["owner_org"]):
+    if row and workflow.is_steward(context.get("user"), row["owner_org"]):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the agency's stewards may handle this feedback")}

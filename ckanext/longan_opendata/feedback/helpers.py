@@ -5,6 +5,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.longan_opendata import workflow
+
 from . import states
 
 __all__ = ["get_helpers"]
@@ -24,11 +26,10 @@ def longan_feedback_public(package_id: str) -> list[dict[str, Any]]:
 def longan_feedback_new_count() -> int | None:
     """How many ``new`` feedback messages wait for the current user's agencies; None when the
     user is the steward of no agency (the dashboard then shows no link)."""
-    from . import records
 
     user = tk.current_user
     name = user.name if user and user.is_authenticated else None
-    if records.steward_orgs(name) == []:
+    if workflow.steward_agencies(name) == []:
         return None
     return tk.get_action("longan_feedback_list")(
         {"user": name}, {"mine": True, "state": states.NEW, "rows": 1})["count"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.authz as authz
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.model import feedback_table as table
 
 from . import states
@@ -21,22 +21,6 @@ def get(feedback_id: Any) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def steward_orgs(user_name: str | None) -> list[str] | None:
-    """The agencies whose stewards (editors, admins) include ``user_name``; None = all
-    (sysadmin)."""
-    if not user_name:
-        return []
-    if authz.is_sysadmin(user_name):
-        return None
-    user = model.User.get(user_name)
-    if user is None:
-        return []
-    query = sa.select(model.Member.group_id).where(
-        model.Member.table_name == "user", model.Member.table_id == user.id,
-        model.Member.state == "active", model.Member.capacity.in_(("admin", "editor")))
-    return [org_id for (org_id,) in model.Session.execute(query)]
-
-
 def _public_datasets() -> sa.sql.Select:
     return sa.select(model.Package.id).where(model.Package.state == "active",
                                              model.Package.private.is_(False))
@@ -48,11 +32,6 @@ def publicly_visible(row: dict[str, Any]) -> bool:
         return False
     pkg = model.Package.get(row["package_id"])
     return pkg is not None and pkg.state == "active" and not pkg.private
-
-
-def is_steward(user_name: str | None, org_id: str) -> bool:
-    orgs = steward_orgs(user_name)
-    return orgs is None or org_id in orgs
 
 
 def as_dict(row: dict[str, Any], full: bool) -> dict[str, Any]:
@@ -76,7 +55,7 @@ def search(user_name: str | None, filters: dict[str, str], rows: int,
            start: int) -> tuple[int, list[dict[str, Any]]]:
     """(count, rows) the caller may see: all of their agencies' feedback, and the publicly
     answered feedback of any public dataset; newest first."""
-    orgs = steward_orgs(user_name)
+    orgs = workflow.steward_agencies(user_name)
     where: list[Any] = []
     if orgs is not None:
         where.append(sa.or_(table.c.owner_org.in_(orgs), sa.and_(

@@ -24,7 +24,14 @@ from .history import (
     record_transition,
     user_labels_for,
 )
-from .roles import allowed_transitions, is_reviewer, is_steward, may_approve_own, role_in_agency
+from .roles import (
+    allowed_transitions,
+    is_reviewer,
+    is_steward,
+    may_approve_own,
+    role_in_agency,
+    steward_agencies,
+)
 from .states import (
     ACTIVITY_TYPE,
     APPROVED,
@@ -60,7 +67,8 @@ __all__ = [
     "harvest_context", "hide_past_activities", "history", "is_public_state", "is_reviewer",
     "is_steward", "last_published_version", "last_submitter_id", "last_transition",
     "may_approve_own", "missing_review_fields", "record_transition", "role_in_agency",
-    "state_for_harvested", "state_of_dict", "state_of_package", "today", "user_labels_for",
+    "state_for_harvested", "state_of_dict", "state_of_package", "steward_agencies", "today",
+    "user_labels_for",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 
 from .history import last_submitter_id
@@ -23,6 +24,22 @@ def is_reviewer(user_name: str | None, org_id: str | None) -> bool:
 
 def is_steward(user_name: str | None, org_id: str | None) -> bool:
     return authz.is_sysadmin(user_name) or role_in_agency(user_name, org_id) in ("admin", "editor")
+
+
+def steward_agencies(user_name: str | None) -> list[str] | None:
+    """Ids of the agencies whose stewards (editors, admins) include ``user_name``; None means
+    every agency (a sysadmin)."""
+    if not user_name:
+        return []
+    if authz.is_sysadmin(user_name):
+        return None
+    user = model.User.get(user_name)
+    if user is None:
+        return []
+    query = sa.select(model.Member.group_id).where(
+        model.Member.table_name == "user", model.Member.table_id == user.id,
+        model.Member.state == "active", model.Member.capacity.in_(("admin", "editor")))
+    return [org_id for (org_id,) in model.Session.execute(query)]
 
 
 def allowed_transitions(user_name: str | None, pkg: model.Package) -> list[str]:
