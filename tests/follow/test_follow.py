@@ -3,11 +3,13 @@ digest e-mail through a real SMTP server on loopback; the one-click unsubscribe;
 CKAN's Atom feeds."""
 from __future__ import annotations
 
+import datetime
 import re
 
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan.cli.cli import ckan
+from ckan.tests import factories
 from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata.follow import digest, store
@@ -60,6 +62,19 @@ def _digest_mail(inbox, address):
     found = [m for m in inbox if m["To"].addresses[0].addr_spec == address]
     assert len(found) == 1, [m["To"] for m in inbox]
     return found[0]
+
+
+def test_digest_window_is_exact_below_the_second(town):
+    """A dataset saved a microsecond before the last digest is not news, one saved at that
+    instant is (Solr keeps milliseconds; the digest once compared whole seconds)."""
+    reader = factories.User()
+    act("longan_follow", reader["name"], kind="theme", target="giao-duc")
+    saved = datetime.datetime.fromisoformat(
+        tk.get_action("package_show")({"ignore_auth": True}, {"id": "truong-hoc-pho-thong"})[
+            "metadata_modified"])
+    names = [[c["name"] for c in digest.changes_for(reader["id"], since)]
+             for since in (saved, saved + datetime.timedelta(microseconds=1))]
+    assert names == [["truong-hoc-pho-thong"], []]
 
 
 def test_digest_lists_new_resources_and_versions_then_unsubscribe(town, inbox, cli):

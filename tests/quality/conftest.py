@@ -15,7 +15,6 @@ from ckan.lib.search import rebuild
 from ckan.tests import factories
 from ckan.tests.helpers import _get_test_app
 
-from tests.conftest import PROJECT_MIGRATED_PLUGINS
 from tests.metadata.conftest import complete_dataset
 
 PASSWORD = "MatKhau-2026!"

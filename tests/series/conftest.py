@@ -14,8 +14,6 @@ from ckan.tests.helpers import _get_test_app
 from tests.metadata.conftest import complete_dataset
 from tests.workflow.conftest import act
 
-from ..conftest import PROJECT_MIGRATED_PLUGINS
-
 YEARS = (2022, 2020, 2024, 2021, 2023)  # created out of order on purpose
 PASSWORD = "MatKhau-2026!"
 

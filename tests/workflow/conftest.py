@@ -21,8 +21,6 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.longan_opendata import workflow as wf
 
-from ..conftest import PROJECT_MIGRATED_PLUGINS
-
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
 STATES = (wf.DRAFT, wf.PENDING, wf.APPROVED, wf.PUBLISHED, wf.REJECTED, wf.WITHDRAWN)
 PASSWORD = "MatKhau-2026!"  # every test user's, for logging in through the web form

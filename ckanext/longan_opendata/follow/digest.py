@@ -56,7 +56,9 @@ def _filters(user_id: str) -> list[dict[str, str]]:
 
 
 def _since_iso(since: datetime.datetime) -> str:
-    return since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``since`` as a Solr date to the millisecond (Solr's precision): a dataset saved in
+    the same second, just before the last digest, is not news."""
+    return since.strftime("%Y-%m-%dT%H:%M:%S.") + f"{since.microsecond // 1000:03d}Z"
 
 
 def changes_for(user_id: str, since: datetime.datetime) -> list[dict[str, Any]]:
@@ -71,7 +73,7 @@ def changes_for(user_id: str, since: datetime.datetime) -> list[dict[str, Any]]:
             {"user": ""}, {"q": search.get("q", ""), "fq": fq, "rows": MAX_ITEMS,
                            "sort": "metadata_modified desc"})
         for pkg in found["results"]:
-            if pkg["id"] in seen:
+            if pkg["id"] in seen or (pkg.get("metadata_modified") or "") < since.isoformat():
                 continue
             created = (pkg.get("metadata_created") or "") >= since.isoformat()
             new = [r.get("name") or r.get("url") for r in pkg.get("resources", [])
