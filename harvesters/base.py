@@ -19,6 +19,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import search
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
@@ -318,6 +319,11 @@ class LonganHarvester(HarvesterBase):
         obj.package_id = dataset["id"]
         obj.current = True
         obj.save()
+        # indexed again now that its object is current: ckanext-harvest's index hook writes
+        # harvest_source_id only then, and the source's Clear (harvest_source_clear) drops from
+        # search the datasets it finds by that field (bench/bench_load.py found them left
+        # behind: search listed datasets whose pages and DataStore tables answered 404)
+        search.rebuild(dataset["id"])
         return dataset
 
     def _import_rows(self, obj: HarvestObject, config: dict[str, Any], item: dict[str, Any],

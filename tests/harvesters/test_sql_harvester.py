@@ -100,6 +100,27 @@ def test_first_harvest_creates_datasets_with_typed_datastore_tables(
         "dich_vu_cong.ho_so"]
 
 
+def test_harvested_datasets_are_indexed_with_their_source_and_cleared_with_it(
+        shared_database, reader_env, sysadmin, org):
+    """The source's Clear removes its datasets from search too (found by ``harvest_source_id``,
+    which ckanext-harvest indexes only for a dataset whose object is current)."""
+    source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
+                           _config(shared_database["reader_url"], reader_env, TABLES[:2]))
+    approve_auto_publish(sysadmin, source)
+    results = run_harvest(source, LonganSqlHarvester())
+    names = {r["dataset"]["name"] for r in results.values()}
+    assert len(names) == 2, {k: r["errors"] for k, r in results.items()}
+    context = {"user": sysadmin["name"]}
+    found = tk.get_action("package_search")(dict(context), {
+        "fq": f'harvest_source_id:"{source["id"]}"', "include_private": True})
+    assert {d["name"] for d in found["results"]} == names
+
+    tk.get_action("harvest_source_clear")(dict(context), {"id": source["id"]})
+    left = tk.get_action("package_search")(dict(context), {
+        "q": " OR ".join(f'name:"{n}"' for n in names), "include_private": True})
+    assert left["count"] == 0, [d["name"] for d in left["results"]]
+
+
 def test_unchanged_source_writes_nothing(shared_database, reader_env, sysadmin, org):
     tables = TABLES[:2]
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],

@@ -278,15 +278,23 @@ def test_solr_down_while_steward_saves_reviewer_decides_harvest_imports(
     note("Solr down", "reviewer approves (web form)",
          "503 page in Vietnamese, stays pending_review (never published-but-unfindable)")
 
-    with pytest.raises(Exception) as withdrawn:
-        act("longan_workflow_withdraw", world.users["admin"], id=published["id"],
-            reason="Sai số liệu")
-    assert type(withdrawn.value).__name__ == "SearchIndexError"
+    withdrawn = admin.post("/api/3/action/longan_workflow_withdraw",
+                           headers={"Authorization": world.tokens["admin"]},
+                           json={"id": published["id"], "reason": "Sai số liệu"})
+    error = withdrawn.get_json()["error"]
+    assert withdrawn.status_code == 503 and withdrawn.headers["Retry-After"], error
+    assert error["__type"] == "Service Unavailable" and "chưa được lưu" in error["message"]
+    in_english = admin.post("/en/api/3/action/longan_workflow_withdraw",
+                            headers={"Authorization": world.tokens["admin"]},
+                            json={"id": published["id"], "reason": "Wrong figures"})
+    assert in_english.status_code == 503
+    assert "was not saved" in in_english.get_json()["error"]["message"]
     from ckan import model
-    model.Session.remove()  # as the end of an API request does
+    model.Session.remove()
     assert _state(published["id"]) == wf.PUBLISHED
     note("Solr down", "reviewer withdraws (API)",
-         "409 Search Index Error, stays published and findable (never private-but-shown)")
+         "503 JSON in the request's language (vi; en under /en/) with Retry-After, stays "
+         "published and findable (never private-but-shown)")
 
     from ckan import model
     from ckanext.harvest import model as harvest_model

@@ -7,9 +7,12 @@
   connections), no restart needed.
 - Solr unreachable while a dataset is saved: CKAN writes a dataset to the database and to Solr in
   one transaction, so the save is rolled back and CKAN's views turn the ``SearchIndexError`` into
-  an ``abort(500)``; that abort becomes a 503 saying that nothing was saved.
+  an ``abort(500)``; that abort becomes a 503 saying that nothing was saved. CKAN's action API
+  catches the same errors itself and answers an English 500 ``Search Index Error`` (or
+  ``Search Connection Error``): that answer becomes the same 503 (:func:`_api_search_error`).
 
-Pages are in the visitor's language (Vietnamese by default); API calls get CKAN's JSON shape.
+Pages are in the visitor's language (Vietnamese by default); API calls get CKAN's JSON shape, the
+message in the language of the request.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ __all__ = ["install", "is_database_down", "is_search_down"]
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = "30"
+#: ``__type`` of the action API's answers when a write could not reach the search index
+API_SEARCH_INDEX_ERRORS = frozenset({"Search Index Error", "Search Connection Error"})
 
 
 def is_database_down(err: BaseException) -> bool:
@@ -67,8 +72,26 @@ def _database_error(err: Exception) -> Any:
 
 def _search_error(err: Exception) -> Any:
     log.error("search index unavailable: %r", err)
+    return _search_unavailable()
+
+
+def _search_unavailable() -> Response:
     return _unavailable(tk._("The search service is not answering, so the dataset was not "
                              "saved. Please save it again in a moment."))
+
+
+def _api_search_error(response: Response) -> Response:
+    """The action API's own answer to a search index error (``ckan.views.api`` catches
+    ``SearchIndexError`` and ``SolrConnectionError`` before any error handler) becomes the 503
+    of the pages; every other answer passes unchanged."""
+    if (response.status_code != 500 or not request.path.startswith("/api/")
+            or not response.is_json):
+        return response
+    error = (response.get_json(silent=True) or {}).get("error")
+    if not isinstance(error, dict) or error.get("__type") not in API_SEARCH_INDEX_ERRORS:
+        return response
+    log.error("search index unavailable (API %s): %s", request.path, error.get("message"))
+    return _search_unavailable()
 
 
 def _internal_error(err: InternalServerError) -> Any:
@@ -92,3 +115,4 @@ def install(app: Flask) -> None:
     app.register_error_handler(SearchIndexError, _search_error)
     app.register_error_handler(SolrConnectionError, _search_error)
     app.register_error_handler(InternalServerError, _internal_error)
+    app.after_request(_api_search_error)
