@@ -3,11 +3,12 @@
 One transaction on the DataStore write connection:
 
 1. create the new version of the table under a staging name (``_id``, ``_full_text`` and the
-   typed columns) and ``COPY`` the rows (PostgreSQL text format) straight into it;
+   typed columns) and ``COPY … FREEZE`` the rows (PostgreSQL text format) straight into it;
 2. add the primary key on ``_id`` (one sort, cheaper than an index kept up to date per row);
 3. for a table of at most ``ckanext.longan_opendata.harvest.full_text_inline_rows`` rows, fill
-   ``_full_text`` (the words of the text columns, as ``to_tsvector`` of the DataStore's full-text
-   trigger) and build its index (the DataStore's ``default_fts_index_method``);
+   ``_full_text`` (the words of the text columns, ``to_tsvector`` in the text search
+   configuration ``q`` searches with, ``ckan.datastore.default_fts_lang``) and build its index
+   (the DataStore's ``default_fts_index_method``);
 4. swap: drop the previous version, rename the staging table, its sequence and indexes to the
    names the DataStore gives them, add the DataStore's ``zfulltext`` trigger (so later
    ``datastore_upsert`` calls keep ``_full_text`` filled) and the column comments;
