@@ -3,11 +3,12 @@
 One transaction on the DataStore write connection:
 
 1. create the new version of the table under a staging name (``_id``, ``_full_text`` and the
-   typed columns) and ``COPY`` the rows (PostgreSQL text format) straight into it;
+   typed columns) and ``COPY … FREEZE`` the rows (PostgreSQL text format) straight into it;
 2. add the primary key on ``_id`` (one sort, cheaper than an index kept up to date per row);
 3. for a table of at most ``ckanext.longan_opendata.harvest.full_text_inline_rows`` rows, fill
-   ``_full_text`` (the words of the text columns, as ``to_tsvector`` of the DataStore's full-text
-   trigger) and build its index (the DataStore's ``default_fts_index_method``);
+   ``_full_text`` (the words of the text columns, ``to_tsvector`` in the text search
+   configuration ``q`` searches with, ``ckan.datastore.default_fts_lang``) and build its index
+   (the DataStore's ``default_fts_index_method``);
 4. swap: drop the previous version, rename the staging table, its sequence and indexes to the
    names the DataStore gives them, add the DataStore's ``zfulltext`` trigger (so later
    ``datastore_upsert`` calls keep ``_full_text`` filled) and the column comments;
@@ -33,6 +34,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -113,12 +115,20 @@ def _copy_error(exc: Exception) -> LoadError:
     return LoadError(primary)
 
 
+def fts_lang() -> str:
+    """The text search configuration of the DataStore's ``q`` (``plainto_tsquery(lang, q)``):
+    ``ckan.datastore.default_fts_lang``. The words of a harvested table are computed with the
+    same one, so that a ``q`` finds them whatever the database's default configuration."""
+    return tk.config.get("ckan.datastore.default_fts_lang") or "english"
+
+
 def _full_text_expr(text_columns: list[str]) -> sql.Composable:
-    """``_full_text`` of a row: the words of its text columns (NULL-safe)."""
+    """``_full_text`` of a row: the words of its text columns (NULL-safe), in the text search
+    configuration of :func:`fts_lang`."""
     if not text_columns:
         return sql.SQL("NULL::tsvector")
-    return sql.SQL("to_tsvector(concat_ws(' ', {}))").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in text_columns))
+    return sql.SQL("to_tsvector({}::regconfig, concat_ws(' ', {}))").format(
+        sql.Literal(fts_lang()), sql.SQL(", ").join(sql.Identifier(c) for c in text_columns))
 
 
 def _fts_method() -> sql.SQL:
@@ -147,24 +157,47 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
         cur = raw.cursor()
         cur.execute("SET LOCAL statement_timeout = 0")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        phases = _Phases()
         count = _copy_into_stage(cur, stage, columns, feed)
+        phases.done("copy")
         cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_id)").format(
             sql.Identifier(stage), sql.Identifier(stage + "_pkey")))
+        phases.done("primary key")
         inline = count <= inline_full_text_rows()
         if inline:
             _index_full_text(cur, stage, columns)
+            phases.done("full text")
         _swap_in(cur, stage, resource_id, inline)
         _comment_columns(cur, resource_id, columns, comments)
         _record_count(cur, resource_id, count, analyze=inline)
+        phases.done("swap")
         raw.commit()
+        phases.done("commit")
     except BaseException:
         raw.rollback()
         raise
     finally:
         raw.close()
+    log.info("loaded %d rows into %s: %s", count, resource_id, phases)
     if not inline:
         _queue_full_text(resource_id, count)
     return count
+
+
+class _Phases:
+    """Seconds of each phase of a load, for the log (where the time of a harvest goes)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {s:.2f} s" for name, s in self.seconds.items())
 
 
 def _copy_into_stage(cur: Any, stage: str, columns: list[Column],
@@ -183,7 +216,10 @@ def _copy_into_stage(cur: Any, stage: str, columns: list[Column],
 
     def copy_from(fileobj: IO[Any]) -> None:
         nonlocal count
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(stage_id, col_list)
+        # FREEZE: the rows are written frozen and all-visible (the table was created in this
+        # transaction, so no one else sees them before the commit): neither the full-text job's
+        # read nor a VACUUM writes every page again to set hint bits
+        statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FREEZE)").format(stage_id, col_list)
         try:
             cur.copy_expert(statement.as_string(cur), fileobj, size=1 << 20)
         except Exception as exc:  # psycopg2.DataError and friends

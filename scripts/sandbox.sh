@@ -44,4 +44,5 @@ SOLR_PORT=$SOLR_PORT scripts/services.sh start-solr "$SOLR_PORT"
 .venv/bin/ckan -c "$INI" db init >/dev/null 2>&1
 .venv/bin/ckan -c "$INI" datastore set-permissions 2>/dev/null \
   | as_postgres psql -X -q -v ON_ERROR_STOP=1 -d "$DS_DB" >/dev/null
+as_postgres psql -X -q -c "ALTER DATABASE \"$DS_DB\" SET default_text_search_config = 'pg_catalog.simple'" >/dev/null
 echo "sandbox $NAME ready: .venv/bin/pytest --ckan-ini=$INI tests"

@@ -48,9 +48,12 @@ ensure_db() {  # name owner
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(24))'; }
 
-# datastore_permissions INI DB: grants of `ckan datastore set-permissions`
+# datastore_permissions INI DB: grants of `ckan datastore set-permissions`; the database's
+# default text search configuration (that of the DataStore's full-text trigger) set to the one
+# `q` searches with (ckan.datastore.default_fts_lang, `simple`: Vietnamese words as written)
 datastore_permissions() {
   "$CKAN" -c "$1" datastore set-permissions 2>/dev/null | psql_admin -d "$2" >/dev/null
+  psql_admin -d postgres -c "ALTER DATABASE \"$2\" SET default_text_search_config = 'pg_catalog.simple'" >/dev/null
 }
 
 migrate() {  # INI
@@ -90,6 +93,8 @@ write_portal_ini() {
     "sqlalchemy.url=postgresql://longan:$LONGAN_DB_PASSWORD@127.0.0.1:5432/longan_ckan" \
     "ckan.datastore.write_url=postgresql://longan:$LONGAN_DB_PASSWORD@127.0.0.1:5432/longan_datastore" \
     "ckan.datastore.read_url=postgresql://longan_datastore_ro:$LONGAN_DS_RO_PASSWORD@127.0.0.1:5432/longan_datastore" \
+    "ckan.datastore.default_fts_lang=simple" \
+    "ckan.datastore.default_fts_index_method=gin" \
     "solr_url=http://127.0.0.1:${SOLR_PORT:-8983}/solr/ckan" \
     "ckan.redis.url=redis://127.0.0.1:${REDIS_PORT:-6379}/0" \
     "ckan.harvest.mq.type=redis" \

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ckan.lib import jobs
 from ckan.plugins import toolkit as tk
+from ckan.tests.helpers import changed_config
 
 from ckanext.longan_opendata.harvesters import loader
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
@@ -115,3 +116,37 @@ def test_a_table_with_an_index_of_its_own_is_filled_in_place(
         cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'kiem_thu_ten_xa'")
         assert cur.fetchone() is not None
     assert loader.fill_words(resource_id) == 0
+
+
+@pytest.fixture()
+def words_table(owner_conn, scratch_schema) -> str:
+    """Vietnamese words that the English configuration mangles: ``ngày`` stemmed to ``ngài``
+    (another word), ``do`` and ``an`` dropped as English stop words."""
+    with owner_conn.cursor() as cur:
+        cur.execute("CREATE TABLE kiem_thu.ho_tich (so_thu_tu int, ten_xa text, loai text)")
+        cur.execute("INSERT INTO kiem_thu.ho_tich SELECT g, CASE WHEN g % 2 = 0 "
+                    "THEN 'Xã An Lục Long' ELSE 'Phường Tân An' END, CASE WHEN g % 3 = 0 "
+                    "THEN 'đăng ký ngày nghỉ do ốm' ELSE 'khai sinh' END "
+                    f"FROM generate_series(1, {ROWS}) g")
+    return "kiem_thu.ho_tich"
+
+
+@pytest.mark.parametrize("inline_rows", ["100000", "100"])
+def test_the_words_are_those_of_the_configuration_q_searches_with(
+        shared_database, reader_env, sysadmin, org, words_table, inline_rows):
+    """In the harvest (a small table) or by the job (a large one), the words are computed with
+    ``ckan.datastore.default_fts_lang``, the configuration of ``q``, whatever the database's
+    default: Vietnamese words are found as written."""
+    tk.get_action("job_clear")({"ignore_auth": True}, {})
+    with changed_config("ckanext.longan_opendata.harvest.full_text_inline_rows", inline_rows):
+        resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
+    loader.fill_words(resource_id)
+    assert loader.fts_lang() == tk.config.get("ckan.datastore.default_fts_lang")
+    with loader._write_engine().connect() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        cur.execute(f'SELECT _full_text::text FROM "{resource_id}" WHERE so_thu_tu = 6')
+        words = cur.fetchone()[0]
+    assert "'ngày'" in words and "'do'" in words and "'an'" in words, words
+    assert datastore_rows(resource_id, q="ngày", limit=0)["total"] == ROWS // 3
+    assert datastore_rows(resource_id, q="nghỉ do ốm", limit=0)["total"] == ROWS // 3
+    assert datastore_rows(resource_id, q="An", limit=0)["total"] == ROWS
