@@ -83,7 +83,8 @@ def _settled(job_id: str) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def one_measure(tk, user, org_id: str, ini: str, shared_name: str, tables: int, fetch: int) -> dict:
+def one_measure(tk, user, org_id: str, ini: str, shared_name: str, tables: int, fetch: int,
+                profile_dir: Path | None = None) -> dict:
     """A first harvest of ``tables`` new tables over ``fetch`` fetch consumers, checked."""
     from ckan import model
     from ckanext.harvest import model as harvest_model
@@ -104,7 +105,8 @@ def one_measure(tk, user, org_id: str, ini: str, shared_name: str, tables: int, 
         "owner_org": org_id, "config": json.dumps(config, ensure_ascii=False)})
     try:
         with tempfile.TemporaryDirectory(prefix="bench-consumers-") as logs, \
-                running_consumers(ini, Path(logs), fetch=fetch) as procs:
+                running_consumers(ini, profile_dir or Path(logs), fetch=fetch,
+                                  profile=profile_dir is not None) as procs:
             started = time.perf_counter()
             job = tk.get_action("harvest_job_create")({"user": user["name"]},
                                                       {"source_id": source["id"], "run": True})
@@ -178,6 +180,9 @@ def main() -> None:
                         help="pairs of measures, alternating 1-2, 2-1, …")
     parser.add_argument("--only", type=int, choices=(1, 2), default=None,
                         help="one measure with this many fetch consumers (to profile)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="run the consumers under cProfile, their .prof and logs in this "
+                             "directory (with --only)")
     args = parser.parse_args()
     ini = str(Path(args.config).resolve())
 
@@ -195,7 +200,8 @@ def main() -> None:
     for order in orders:
         for fetch in order:
             load = os.getloadavg()
-            run = one_measure(tk, user, org_id, ini, shared_name, args.tables, fetch)
+            run = one_measure(tk, user, org_id, ini, shared_name, args.tables, fetch,
+                              args.profile)
             times[fetch].append(run["seconds"])
             print(f"{fetch} fetch consumer(s): {args.tables} tables in {run['seconds']:.1f} s "
                   f"({run['seconds'] / args.tables * 1000:.0f} ms per table; objects settled "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -50,10 +51,11 @@ def blocked_consumers(client: redis.Redis) -> int:
 
 
 @contextlib.contextmanager
-def running_consumers(ini: str, log_dir: Path, fetch: int = 2,
-                      start_timeout: float = 120) -> Iterator[dict[str, Consumer]]:
+def running_consumers(ini: str, log_dir: Path, fetch: int = 2, start_timeout: float = 120,
+                      profile: bool = False) -> Iterator[dict[str, Consumer]]:
     """A gather consumer (``gather``) and ``fetch`` fetch consumers (``fetch-1``, …) on the
-    config ``ini``, each writing into ``log_dir/NAME.log``; ready when yielded."""
+    config ``ini``, each writing into ``log_dir/NAME.log``; ready when yielded. With
+    ``profile``, each runs under cProfile, written to ``log_dir/NAME.prof`` when it ends."""
     from ckanext.harvest import queue
 
     queue.purge_queues()
@@ -67,8 +69,10 @@ def running_consumers(ini: str, log_dir: Path, fetch: int = 2,
         for name, command in commands:
             log = log_dir / f"{name}.log"
             with open(log, "wb") as out:
+                prefix = ([sys.executable, "-m", "cProfile", "-o", str(log_dir / f"{name}.prof")]
+                          if profile else [])
                 procs[name] = Consumer(name, subprocess.Popen(  # noqa: S603
-                    [CKAN, "-c", ini, "harvester", command], stdout=out,
+                    [*prefix, CKAN, "-c", ini, "harvester", command], stdout=out,
                     stderr=subprocess.STDOUT, env=env, start_new_session=True), log)
         deadline = time.monotonic() + start_timeout
         while blocked_consumers(client) < before + len(commands):
@@ -81,14 +85,15 @@ def running_consumers(ini: str, log_dir: Path, fetch: int = 2,
             time.sleep(0.2)
         yield procs
     finally:
-        _stop(procs.values())
+        _stop(procs.values(), signal.SIGINT if profile else signal.SIGTERM)
         queue.purge_queues()
 
 
-def _stop(consumers: Iterable[Consumer]) -> None:
+def _stop(consumers: Iterable[Consumer], how: int) -> None:
+    """Send ``how`` (SIGINT lets cProfile write its file), then kill what is left after 10 s."""
     for consumer in consumers:
         if consumer.process.poll() is None:
-            consumer.process.terminate()
+            consumer.process.send_signal(how)
     for consumer in consumers:
         try:
             consumer.process.wait(timeout=10)
