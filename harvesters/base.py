@@ -28,6 +28,7 @@ from ckanext.longan_opendata.lang import Message, in_default, in_language
 from . import completeness, loader
 from .claim import Claim, outcome
 from .config import DEFAULT_LICENCE, METADATA_FIELDS, ConfigError, slugify
+from .search_commit import deferred_commits
 from .secrets import owner_scope
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class LonganHarvester(HarvesterBase):
         claim = self._claims.pop(harvest_object.id, None)
         result: Any = False
         try:
-            with owner_scope(harvest_object.harvest_source_id):
+            with owner_scope(harvest_object.harvest_source_id), deferred_commits():
                 result = (self._withdraw(harvest_object)
                           if self._status(harvest_object) == "delete"
                           else self._import(harvest_object))
