@@ -168,7 +168,9 @@ def _check(model, harvest_model, job_id: str, org_id: str, tag: str, tables: int
     once = sum(sorted(a.activity_type for a in model.Session.query(Activity)
                       .filter_by(object_id=p.id)) == ONE_IMPORT for p in datasets)
     assert once == tables, f"{tables - once} datasets imported more than once"
-    return {"datasets": len(datasets), "datastore_tables": stored,
+    job = harvest_model.HarvestJob.get(job_id)
+    gather_s = (job.gather_finished - job.gather_started).total_seconds()
+    return {"datasets": len(datasets), "datastore_tables": stored, "gather_s": gather_s,
             "complete": len(objects), "imported_once": once}
 
 
@@ -204,8 +206,9 @@ def main() -> None:
                               args.profile)
             times[fetch].append(run["seconds"])
             print(f"{fetch} fetch consumer(s): {args.tables} tables in {run['seconds']:.1f} s "
-                  f"({run['seconds'] / args.tables * 1000:.0f} ms per table; objects settled "
-                  f"after {run['settled_s']:.1f} s), received {run['received']}; checked: "
+                  f"({run['seconds'] / args.tables * 1000:.0f} ms per table; gather stage "
+                  f"{run['gather_s']:.1f} s, objects settled after {run['settled_s']:.1f} s), "
+                  f"received {run['received']}; checked: "
                   f"{run['datasets']} datasets, {run['datastore_tables']} DataStore tables, "
                   f"{run['complete']} COMPLETE, {run['imported_once']} imported once; "
                   f"load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
