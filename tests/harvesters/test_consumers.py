@@ -89,6 +89,11 @@ def test_two_fetch_consumers_import_every_object_exactly_once(
     assert len({p.title for p in datasets}) == TABLES
     # imported once: the activities of one import (a second import adds "changed package")
     assert all(activity_types(p.id) == ONE_IMPORT for p in datasets)
+    # indexed without a Solr commit each, yet all searchable once the job is Finished
+    found = tk.get_action("package_search")(
+        {"user": sysadmin["name"]}, {"fq": f"owner_org:{org['id']}", "rows": 0,
+                                     "include_private": True})
+    assert found["count"] == TABLES
 
     # both fetch consumers worked; a message delivered twice (harvest_jobs_run re-sends WAITING
     # objects it does not see in the list) was recognised and its work not redone
