@@ -107,18 +107,60 @@ def one_measure(tk, user, org_id: str, ini: str, shared_name: str, tables: int, 
         with tempfile.TemporaryDirectory(prefix="bench-consumers-") as logs, \
                 running_consumers(ini, profile_dir or Path(logs), fetch=fetch,
                                   profile=profile_dir is not None) as procs:
+            cpu_before = _cpu_seconds(tk, procs)
             started = time.perf_counter()
             job = tk.get_action("harvest_job_create")({"user": user["name"]},
                                                       {"source_id": source["id"], "run": True})
             settled_s = _wait(tk, job["id"], source["id"], tables, procs)
             seconds = time.perf_counter() - started
+            cpu = [a - b for a, b in zip(_cpu_seconds(tk, procs), cpu_before, strict=True)]
             received = {name: c.output().count("Received harvest object id")
                         for name, c in procs.items() if name != "gather"}
-        return {"fetch": fetch, "seconds": seconds, "settled_s": settled_s,
+        return {"fetch": fetch, "seconds": seconds, "settled_s": settled_s, "cpu_s": cpu[0],
+                "service_cpu_s": cpu[1],
                 "received": received, **_check(model, harvest_model, job["id"], org_id, tag,
                                                tables)}
     finally:
         _drop_schema(shared_name, schema)
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _service_pids(tk) -> list[int]:
+    """The PostgreSQL backends of this config's databases and its Solr (by port)."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    pids = [row[0] for row in model.Session.execute(sa.text(
+        "SELECT pid FROM pg_stat_activity WHERE datname = ANY(:names) "
+        "AND pid <> pg_backend_pid()"), {"names": [
+            sa.engine.make_url(tk.config.get(k)).database
+            for k in ("sqlalchemy.url", "ckan.datastore.write_url")]})]
+    model.Session.rollback()
+    port = sa.engine.make_url(tk.config.get("solr_url")).port
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(b"java" in c for c in cmd[:1]) and str(port).encode() in cmd:
+                pids.append(int(proc.name))
+    return pids
+
+
+def _cpu_seconds(tk, procs: dict) -> tuple[float, float]:
+    """CPU seconds so far of the consumer processes, and of the services (PostgreSQL
+    backends alive now, Solr)."""
+    return (sum(_proc_cpu(c.process.pid) for c in procs.values()),
+            sum(_proc_cpu(pid) for pid in _service_pids(tk)))
 
 
 def _wait(tk, job_id: str, source_id: str, tables: int, procs: dict) -> float:
@@ -207,7 +249,10 @@ def main() -> None:
             times[fetch].append(run["seconds"])
             print(f"{fetch} fetch consumer(s): {args.tables} tables in {run['seconds']:.1f} s "
                   f"({run['seconds'] / args.tables * 1000:.0f} ms per table; gather stage "
-                  f"{run['gather_s']:.1f} s, objects settled after {run['settled_s']:.1f} s), "
+                  f"{run['gather_s']:.1f} s, objects settled after {run['settled_s']:.1f} s; "
+                  f"CPU per table: consumers {run['cpu_s'] / args.tables * 1000:.0f} ms, "
+                  f"PostgreSQL backends + Solr "
+                  f"{run['service_cpu_s'] / args.tables * 1000:.0f} ms), "
                   f"received {run['received']}; checked: "
                   f"{run['datasets']} datasets, {run['datastore_tables']} DataStore tables, "
                   f"{run['complete']} COMPLETE, {run['imported_once']} imported once; "
