@@ -10,7 +10,9 @@
   (:mod:`.visibility`), the reviewer's approval of ``auto_publish`` (:mod:`.approval`, its API in
   :mod:`.approval_actions`, its notice in :mod:`.helpers`, its button in :mod:`.views`);
 - operations: :mod:`.ops` (schedules, stuck jobs), :mod:`.queue` (the Redis connection of the
-  consumers), :mod:`.cli` (``ckan longan harvest-due``).
+  consumers), :mod:`.search_commit` (one Solr commit per job instead of one per dataset),
+  :mod:`.consumer_procs` (consumer processes for the tests and benchmarks), :mod:`.cli`
+  (``ckan longan harvest-due``).
 
 This module imports nothing at load time: CKAN loads it with the harvester plugins.
 """
@@ -22,8 +24,8 @@ __all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers"]
 
 
 def _api_modules() -> tuple[Any, ...]:
-    from . import admin_auth, approval_actions, visibility
-    return (admin_auth, approval_actions, visibility)
+    from . import admin_auth, approval_actions, search_commit, visibility
+    return (admin_auth, approval_actions, visibility, search_commit)
 
 
 def get_actions() -> dict[str, Any]:

@@ -29,6 +29,7 @@ from ckanext.longan_opendata.lang import Message, in_default, in_language
 from . import completeness, loader
 from .claim import Claim, outcome
 from .config import DEFAULT_LICENCE, METADATA_FIELDS, ConfigError, slugify
+from .search_commit import deferred_commits
 from .secrets import owner_scope
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class LonganHarvester(HarvesterBase):
         claim = self._claims.pop(harvest_object.id, None)
         result: Any = False
         try:
-            with owner_scope(harvest_object.harvest_source_id):
+            with owner_scope(harvest_object.harvest_source_id), deferred_commits():
                 result = (self._withdraw(harvest_object)
                           if self._status(harvest_object) == "delete"
                           else self._import(harvest_object))
@@ -141,7 +142,7 @@ class LonganHarvester(HarvesterBase):
         the guids in ``keep`` are known unchanged and get no object; ``extra_content`` (by guid)
         is added to an object's content (what the gather stage already knows)."""
         previous = self._previous_objects(harvest_job.source.id)
-        ids = []
+        objects: list[HarvestObject] = []
         for guid, item in items.items():
             if keep and guid in keep:
                 continue
@@ -153,16 +154,20 @@ class LonganHarvester(HarvesterBase):
                 obj.package_id = previous[guid].package_id
             else:  # back after a withdrawal: the same dataset
                 obj.package_id = self._withdrawn_package(harvest_job.source.id, guid)
-            obj.save()
-            ids.append(obj.id)
+            objects.append(obj)
         for guid, old in previous.items():
             if guid in items:
                 continue
             obj = HarvestObject(guid=guid, job=harvest_job, package_id=old.package_id,
                                 content=old.content,
                                 extras=[HarvestObjectExtra(key="status", value="delete")])
-            obj.save()
-            ids.append(obj.id)
+            objects.append(obj)
+        # one transaction for the job's objects (a commit per object kept the fetch consumers
+        # waiting: nothing is queued before the gather stage returns), all or none of them
+        model.Session.add_all(objects)
+        model.Session.flush()
+        ids = [obj.id for obj in objects]
+        model.Session.commit()
         return ids
 
     @staticmethod

@@ -64,11 +64,14 @@ from .sql_source import (
     columns_of,
     connect,
     copy_out_sql,
+    fetch_connection,
     generic_hash,
     generic_rows,
+    import_connection,
     pipe_copy,
     qualified_name,
     relation,
+    release_connection,
     test_connection,
     unknown_host,
 )
@@ -190,27 +193,19 @@ class LonganSqlHarvester(base.LonganHarvester):
         pipe_copy(conn, copy_out_sql(item, columns, tz).as_string(conn), consume)
         return self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz
 
-    def _hash_at_source(self, cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
-            str, list[loader.Column], str, list[str]]:
-        """:meth:`_hash` on a connection of its own, or through SQLAlchemy for other databases."""
+    def _hash_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
+                        ) -> tuple[str, list[loader.Column], str, list[str]]:
+        """:meth:`_hash` on the fetch's connection, or through SQLAlchemy for other databases."""
         if not is_postgres(cfg):
             columns, data_sha, _problems = generic_hash(cfg, item)
             return self.content_hash(item, columns, data_sha), columns, "", []
-        conn = connect(cfg, "fetch")
-        try:
-            return self._hash(conn, item)
-        finally:
-            conn.close()
+        return self._hash(fetch_connection(object_id, cfg), item)
 
-    def _columns_at_source(self, cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
-            list[loader.Column], str, list[str]]:
+    def _columns_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
+                           ) -> tuple[list[loader.Column], str, list[str]]:
         """The columns, comment and timestamptz columns of a PostgreSQL table (no row read)."""
-        conn = connect(cfg, "fetch")
-        try:
-            with conn.cursor() as cur:
-                return columns_of(cur, item)
-        finally:
-            conn.close()
+        with fetch_connection(object_id, cfg).cursor() as cur:
+            return columns_of(cur, item)
 
     def _fetch_hash(self, harvest_object: Any, cfg: dict[str, Any], item: dict[str, Any],
                     gathered: str | None) -> tuple[str | None, list[loader.Column], str,
@@ -220,10 +215,21 @@ class LonganSqlHarvester(base.LonganHarvester):
         with (the import hashes what it loads anyway)."""
         previous = self._previous_content(harvest_object)
         if is_postgres(cfg) and (gathered or not (previous or {}).get("hash")):
-            return (gathered, *self._columns_at_source(cfg, item))
-        return self._hash_at_source(cfg, item)
+            return (gathered, *self._columns_at_source(harvest_object.id, cfg, item))
+        return self._hash_at_source(harvest_object.id, cfg, item)
 
     def _fetch(self, harvest_object: Any) -> bool | str:
+        """:meth:`_fetch_table`; the source connection is kept only for an import to come."""
+        try:
+            result = self._fetch_table(harvest_object)
+        except BaseException:
+            release_connection(harvest_object.id)
+            raise
+        if result is not True:
+            release_connection(harvest_object.id)
+        return result
+
+    def _fetch_table(self, harvest_object: Any) -> bool | str:
         cfg = json.loads(harvest_object.source.config)
         content = json.loads(harvest_object.content)
         item = content["item"]
@@ -247,6 +253,12 @@ class LonganSqlHarvester(base.LonganHarvester):
         return True
 
     def _import(self, harvest_object: Any) -> bool | str:
+        try:
+            return self._import_item(harvest_object)
+        finally:  # a connection the fetch kept and the import did not take
+            release_connection(harvest_object.id)
+
+    def _import_item(self, harvest_object: Any) -> bool | str:
         cfg = json.loads(harvest_object.source.config)
         content = json.loads(harvest_object.content)
         item = content["item"]
@@ -296,7 +308,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                             content: dict[str, Any], columns: list[loader.Column]) -> tuple[
             bool, str]:
         """COPY out of the source piped into COPY into the DataStore; (result, data hash)."""
-        conn = connect(cfg, "import")
+        conn = import_connection(harvest_object.id, cfg)
         hasher = loader.HashingReader(None)  # type: ignore[arg-type]
         content["temporal"] = _source_period(conn, content["item"], columns)
 

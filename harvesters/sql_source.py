@@ -73,6 +73,43 @@ def connect(cfg: dict[str, Any], stage: str = "gather") -> psycopg2.extensions.c
     return conn
 
 
+# The fetch stage's connection is handed to the import of the same object (they run one after
+# the other in the same consumer process): one connection per table instead of two.
+_KEPT: dict[str, psycopg2.extensions.connection] = {}  # harvest object id → its connection
+
+
+def fetch_connection(object_id: str, cfg: dict[str, Any]) -> psycopg2.extensions.connection:
+    """A new connection for the fetch of the harvest object ``object_id``, kept for its import
+    (:func:`import_connection`) until :func:`release_connection`."""
+    release_connection(object_id)
+    conn = connect(cfg, "fetch")
+    _KEPT[object_id] = conn
+    return conn
+
+
+def import_connection(object_id: str, cfg: dict[str, Any]) -> psycopg2.extensions.connection:
+    """The connection the fetch of ``object_id`` kept (its transaction ended, named after the
+    import stage as a new one would be), or a new one; the caller closes it."""
+    conn = _KEPT.pop(object_id, None)
+    if conn is not None and not conn.closed:
+        try:
+            conn.rollback()
+            with conn.cursor() as cur:
+                cur.execute("SET application_name = 'longan-harvest-import'")
+            conn.commit()  # a SET is undone with its transaction
+            return conn
+        except psycopg2.Error:
+            conn.close()
+    return connect(cfg, "import")
+
+
+def release_connection(object_id: str) -> None:
+    """Close the connection kept for ``object_id``, if any."""
+    conn = _KEPT.pop(object_id, None)
+    if conn is not None:
+        conn.close()
+
+
 def _connection_error(url: URL, exc: psycopg2.OperationalError) -> ConfigError:
     """What libpq's refusal means, naming the config key to fix (never the password)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

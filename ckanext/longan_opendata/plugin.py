@@ -38,6 +38,7 @@ from ckanext.longan_opendata import (
     workflow,
 )
 from ckanext.longan_opendata.harvesters import queue as harvest_queue
+from ckanext.longan_opendata.harvesters import search_commit as harvest_search_commit
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import disk, logs, unavailable
 from ckanext.longan_opendata.portal import cache as portal_cache
@@ -106,6 +107,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "longan_opendata")
         harvest_queue.keep_consumers_blocking()
         harvest_queue.survive_redis_outages()
+        harvest_search_commit.install()
 
     # ITranslation: the catalogues live in the root ``i18n/`` folder, shipped as a package
     def i18n_directory(self) -> str:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-import redis
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest import model as harvest_model
 from ckanext.harvest import queue
+
+from ckanext.longan_opendata.harvesters.consumer_procs import running_consumers
 
 from .conftest import create_source
 
@@ -23,7 +21,6 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 TABLES = 20
 ONE_IMPORT = ["longan workflow package", "new package"]  # its creation and publication
-CKAN = str(Path(sys.executable).with_name("ckan"))
 
 
 def activity_types(package_id: str) -> list[str]:
@@ -39,53 +36,11 @@ def _ini() -> str:
     return path
 
 
-def _queue_redis() -> redis.Redis:
-    return redis.Redis(host=tk.config.get("ckan.harvest.mq.hostname", "127.0.0.1"),
-                       port=int(tk.config.get("ckan.harvest.mq.port", 6379)),
-                       db=int(tk.config.get("ckan.harvest.mq.redis_db", 0)))
-
-
-def _blocked_consumers(client: redis.Redis) -> int:
-    """Connections of the queue's Redis db waiting in BLPOP (consumers ready for a message)."""
-    db = client.connection_pool.connection_kwargs.get("db", 0)
-    return sum(1 for c in client.client_list()
-               if c.get("cmd") == "blpop" and int(c.get("db", -1)) == db)
-
-
 @pytest.fixture()
 def consumers(tmp_path, reader_env):
-    """Start a gather consumer and two fetch consumers; always killed at teardown."""
-    queue.purge_queues()
-    client = _queue_redis()
-    before = _blocked_consumers(client)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    procs: dict[str, tuple[subprocess.Popen, Path]] = {}
-    try:
-        for name, command in (("gather", "gather-consumer"), ("fetch-1", "fetch-consumer"),
-                              ("fetch-2", "fetch-consumer")):
-            log = tmp_path / f"{name}.log"
-            with open(log, "wb") as out:
-                procs[name] = (subprocess.Popen(
-                    [CKAN, "-c", _ini(), "harvester", command], stdout=out,
-                    stderr=subprocess.STDOUT, env=env, start_new_session=True), log)
-        deadline = time.monotonic() + 120
-        while _blocked_consumers(client) < before + 3:
-            dead = [n for n, (p, _l) in procs.items() if p.poll() is not None]
-            assert not dead, f"consumer {dead} exited: " + procs[dead[0]][1].read_text()[-2000:]
-            assert time.monotonic() < deadline, "the consumers did not start in 120 s"
-            time.sleep(0.5)
-        yield procs
-    finally:
-        for proc, _log in procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc, _log in procs.values():
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        queue.purge_queues()
+    """A gather consumer and two fetch consumers (name → (process, log)); always ended."""
+    with running_consumers(_ini(), tmp_path, fetch=2) as procs:
+        yield {name: (c.process, c.log) for name, c in procs.items()}
 
 
 def test_two_fetch_consumers_import_every_object_exactly_once(
@@ -134,6 +89,11 @@ def test_two_fetch_consumers_import_every_object_exactly_once(
     assert len({p.title for p in datasets}) == TABLES
     # imported once: the activities of one import (a second import adds "changed package")
     assert all(activity_types(p.id) == ONE_IMPORT for p in datasets)
+    # indexed without a Solr commit each, yet all searchable once the job is Finished
+    found = tk.get_action("package_search")(
+        {"user": sysadmin["name"]}, {"fq": f"owner_org:{org['id']}", "rows": 0,
+                                     "include_private": True})
+    assert found["count"] == TABLES
 
     # both fetch consumers worked; a message delivered twice (harvest_jobs_run re-sends WAITING
     # objects it does not see in the list) was recognised and its work not redone
