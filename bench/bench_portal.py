@@ -145,6 +145,8 @@ def _dataset(i: int, orgs: list[str], pool: list[str]) -> dict:
         "temporal_end": f"{year}-12-31",
         "spatial_units": ["old-80", *rng.sample(pool, i % 3)],
         "tags": [{"name": slug}],
+        "contact_points": [{"name": f"Phòng thống kê {place}",
+                            "email": f"thongke{i % 20:02d}@longan.gov.vn"}],
         "resources": [
             {"name": f"Tệp {k + 1}", "url": f"http://127.0.0.1:9/{slug}-{i}-{k}",
              "format": FORMATS[(i + k) % len(FORMATS)]}
@@ -155,11 +157,12 @@ def _dataset(i: int, orgs: list[str], pool: list[str]) -> dict:
 def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 100) -> None:
     """Create the datasets ``worker``, ``worker + workers``… below ``count`` (resumable).
 
-    Each dataset goes through ``package_create`` (the portal's schema validates it), but with
-    ``defer_commit``: no ``package_show`` and no Solr request per dataset, one database commit
-    per ``batch``. The batch is then indexed in one Solr request (``index_batch``). The activity
-    stream's "new package" entry (a full ``package_show`` stored per dataset) is not written:
-    a bench catalogue has no history to show.
+    Through the portal's bulk load (:mod:`ckanext.longan_opendata.ops.bulk_load`, as
+    ``ckan longan bulk-load``): each dataset goes through ``package_create`` (the portal's
+    schema validates it), one database commit and one Solr update per ``batch``. Published
+    straight away through the workflow's trusted path, with the review fields checked (issue
+    5): a bench catalogue is public, like the portal's. CKAN's "new package" activity (a full
+    ``package_show`` stored per dataset) is not written: a bench catalogue has no history.
     """
     from ckan.cli import CKANConfigLoader
     from ckan.config.middleware import make_app
@@ -171,18 +174,11 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
     from ckan import model
     from ckan.lib import search
 
-    try:
-        from ckanext.activity import subscriptions
-        tk.signals.action_succeeded.disconnect(subscriptions.package_changed,
-                                               sender="package_create")
-    except ImportError:
-        pass
+    from ckanext.longan_opendata import workflow as wf
+    from ckanext.longan_opendata.ops import bulk_load
 
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        # published straight away, through the workflow's trusted path (issue 5): a bench
-        # catalogue is public, like the portal's
-        ctx = {"user": site_user, "longan_workflow_state": "published"}
         orgs = []
         for i in range(20):
             name = f"co-quan-{i:02d}"
@@ -191,58 +187,29 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
                     "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
             orgs.append(name)
         pool = _unit_pool()
-        existing = {name for (name,) in model.Session.query(model.Package.name)}
         if workers == 1 and count == 0:  # the preparatory run: index what a crash left out
             indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=10**6))
             missing = [pkg_id for (pkg_id,) in model.Session.query(model.Package.id).filter(
                 model.Package.state == "active") if pkg_id not in indexed]
             for k in range(0, len(missing), batch):
-                index_batch(missing[k:k + batch])
+                bulk_load.index_batch(missing[k:k + batch])
             search.commit()
-        started, done, pending = time.monotonic(), 0, []
-        for i in range(worker, count, workers):
-            data = _dataset(i, orgs, pool)
-            if data["name"] in existing:
-                continue
-            pending.append(tk.get_action("package_create")(
-                dict(ctx, return_id_only=True, defer_commit=True), data))
-            done += 1
-            if len(pending) >= batch:
-                model.repo.commit()
-                index_batch(pending)
-                pending = []
-            if done % 500 == 0:
-                rate = done / (time.monotonic() - started)
-                print(f"  worker {worker}: {done} new datasets ({rate:.1f}/s)", flush=True)
-        model.repo.commit()
-        index_batch(pending)
-        search.commit()
+            return
+        started = time.monotonic()
+        shown = [0]
 
+        def progress(report: bulk_load.LoadReport) -> None:
+            if len(report.created) >= shown[0] + 500:
+                shown[0] = len(report.created)
+                rate = shown[0] / (time.monotonic() - started)
+                print(f"  worker {worker}: {shown[0]} new datasets ({rate:.1f}/s)", flush=True)
 
-def index_batch(ids: list[str]) -> None:
-    """Index datasets in one Solr update (CKAN's ``rebuild`` sends one request per dataset)."""
-    if not ids:
-        return
-    from ckan.lib import search
-    from ckan.logic import package_show_default_and_custom_schemas
-
-    index = search.index_for("Package")
-    collected: list[dict] = []
-    real_connection = search.index.make_connection
-
-    class Collect:  # stands in for the Solr connection while the documents are built
-        def add(self, docs: list[dict], **kwargs: object) -> None:
-            collected.extend(docs)
-
-    search.index.make_connection = lambda *a, **k: Collect()
-    try:
-        for pkg_id in ids:
-            default, custom = package_show_default_and_custom_schemas(
-                {"ignore_auth": True}, pkg_id)
-            index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-    finally:
-        search.index.make_connection = real_connection
-    search.common.make_connection().add(collected, commit=False)
+        records = ((i, _dataset(i, orgs, pool)) for i in range(worker, count, workers))
+        report = bulk_load.load(records, site_user, state=wf.PUBLISHED, batch=batch,
+                                new_package_activity=False, progress=progress)
+        if report.errors:
+            raise SystemExit(f"worker {worker}: {len(report.errors)} datasets refused, first: "
+                             f"{report.errors[0]}")
 
 
 # ---------------------------------------------------------------------------------------------
