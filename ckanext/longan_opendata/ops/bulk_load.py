@@ -86,13 +86,13 @@ def index_batch(ids: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def _acting_as(user: model.User) -> Iterator[None]:
+def _acting_as(user: model.User, flask_app: Any = None) -> Iterator[None]:
     """A request context where ``user`` is logged in: ``ckan.authz`` then takes the user from
     ``current_user`` instead of querying it for every permission check."""
     from flask import current_app
     from flask_login import login_user
 
-    with current_app.test_request_context():
+    with (flask_app or current_app).test_request_context():
         login_user(user)
         yield
 
@@ -121,7 +121,8 @@ def _error(err: Exception) -> Any:
 
 def load(records: Iterable[Record], user_name: str, *, agency: str | None = None,
          state: str = wf.DRAFT, batch: int = 100, new_package_activity: bool = True,
-         progress: Callable[[LoadReport], None] | None = None) -> LoadReport:
+         progress: Callable[[LoadReport], None] | None = None,
+         flask_app: Any = None) -> LoadReport:
     """Create the datasets of ``records`` as ``user_name`` (see the module's docstring).
 
     :param agency: the organisation every dataset is created in (its ``owner_org``); ``None``
@@ -130,6 +131,8 @@ def load(records: Iterable[Record], user_name: str, *, agency: str | None = None
         review fields present (a trusted internal caller: the bench)
     :param new_package_activity: record CKAN's "new package" activity
     :param progress: called with the report after each committed batch
+    :param flask_app: CKAN's Flask application, when no application context is active (a
+        ``ckan`` command's ``ctx.meta["flask_app"]``)
     """
     user = model.User.get(user_name)
     if user is None:
@@ -163,7 +166,7 @@ def load(records: Iterable[Record], user_name: str, *, agency: str | None = None
         if progress:
             progress(report)
 
-    with _acting_as(user), _without_new_package_activity(not new_package_activity):
+    with _acting_as(user, flask_app), _without_new_package_activity(not new_package_activity):
         for number, data in records:
             if isinstance(data, str):
                 report.errors.append((number, "", data))
