@@ -46,8 +46,13 @@ from tests.served import LOGGING, free_port  # noqa: E402  (one copy, shared wit
 
 BIN = Path(sys.executable).parent
 STOCK_PLUGINS = "activity datastore datatables_view"
-FACETS = ["organization", "vocab_theme", "vocab_spatial_units", "res_format", "license_id",
-          "vocab_frequency", "tags"]
+#: the Solr facets of the ``package_search`` measure, the same on both sides (like for like):
+#: eight fields, the portal's search page's own but the quality rating
+FACETS = ["organization", "vocab_theme", "vocab_spatial_units", "vocab_spatial_units_old",
+          "res_format", "license_id", "vocab_frequency", "tags"]
+#: the request measures, by the key ``--measures`` names them
+MEASURE_KEYS = {"search": "package_search (facets, no-accent query)",
+                "show": "package_show", "page": "dataset page", "search-page": "search page"}
 QUERIES = ["dan so", "truong hoc", "y te", "doanh nghiep", "giao thong", "nong nghiep",
            "ngan sach", "moi truong"]
 
@@ -145,6 +150,8 @@ def _dataset(i: int, orgs: list[str], pool: list[str]) -> dict:
         "temporal_end": f"{year}-12-31",
         "spatial_units": ["old-80", *rng.sample(pool, i % 3)],
         "tags": [{"name": slug}],
+        "contact_points": [{"name": f"Phòng thống kê {place}",
+                            "email": f"thongke{i % 20:02d}@longan.gov.vn"}],
         "resources": [
             {"name": f"Tệp {k + 1}", "url": f"http://127.0.0.1:9/{slug}-{i}-{k}",
              "format": FORMATS[(i + k) % len(FORMATS)]}
@@ -155,11 +162,12 @@ def _dataset(i: int, orgs: list[str], pool: list[str]) -> dict:
 def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 100) -> None:
     """Create the datasets ``worker``, ``worker + workers``… below ``count`` (resumable).
 
-    Each dataset goes through ``package_create`` (the portal's schema validates it), but with
-    ``defer_commit``: no ``package_show`` and no Solr request per dataset, one database commit
-    per ``batch``. The batch is then indexed in one Solr request (``index_batch``). The activity
-    stream's "new package" entry (a full ``package_show`` stored per dataset) is not written:
-    a bench catalogue has no history to show.
+    Through the portal's bulk load (:mod:`ckanext.longan_opendata.ops.bulk_load`, as
+    ``ckan longan bulk-load``): each dataset goes through ``package_create`` (the portal's
+    schema validates it), one database commit and one Solr update per ``batch``. Published
+    straight away through the workflow's trusted path, with the review fields checked (issue
+    5): a bench catalogue is public, like the portal's. CKAN's "new package" activity (a full
+    ``package_show`` stored per dataset) is not written: a bench catalogue has no history.
     """
     from ckan.cli import CKANConfigLoader
     from ckan.config.middleware import make_app
@@ -171,18 +179,11 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
     from ckan import model
     from ckan.lib import search
 
-    try:
-        from ckanext.activity import subscriptions
-        tk.signals.action_succeeded.disconnect(subscriptions.package_changed,
-                                               sender="package_create")
-    except ImportError:
-        pass
+    from ckanext.longan_opendata import workflow as wf
+    from ckanext.longan_opendata.ops import bulk_load
 
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        # published straight away, through the workflow's trusted path (issue 5): a bench
-        # catalogue is public, like the portal's
-        ctx = {"user": site_user, "longan_workflow_state": "published"}
         orgs = []
         for i in range(20):
             name = f"co-quan-{i:02d}"
@@ -191,58 +192,29 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
                     "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
             orgs.append(name)
         pool = _unit_pool()
-        existing = {name for (name,) in model.Session.query(model.Package.name)}
         if workers == 1 and count == 0:  # the preparatory run: index what a crash left out
             indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=10**6))
             missing = [pkg_id for (pkg_id,) in model.Session.query(model.Package.id).filter(
                 model.Package.state == "active") if pkg_id not in indexed]
             for k in range(0, len(missing), batch):
-                index_batch(missing[k:k + batch])
+                bulk_load.index_batch(missing[k:k + batch])
             search.commit()
-        started, done, pending = time.monotonic(), 0, []
-        for i in range(worker, count, workers):
-            data = _dataset(i, orgs, pool)
-            if data["name"] in existing:
-                continue
-            pending.append(tk.get_action("package_create")(
-                dict(ctx, return_id_only=True, defer_commit=True), data))
-            done += 1
-            if len(pending) >= batch:
-                model.repo.commit()
-                index_batch(pending)
-                pending = []
-            if done % 500 == 0:
-                rate = done / (time.monotonic() - started)
-                print(f"  worker {worker}: {done} new datasets ({rate:.1f}/s)", flush=True)
-        model.repo.commit()
-        index_batch(pending)
-        search.commit()
+            return
+        started = time.monotonic()
+        shown = [0]
 
+        def progress(report: bulk_load.LoadReport) -> None:
+            if len(report.created) >= shown[0] + 500:
+                shown[0] = len(report.created)
+                rate = shown[0] / (time.monotonic() - started)
+                print(f"  worker {worker}: {shown[0]} new datasets ({rate:.1f}/s)", flush=True)
 
-def index_batch(ids: list[str]) -> None:
-    """Index datasets in one Solr update (CKAN's ``rebuild`` sends one request per dataset)."""
-    if not ids:
-        return
-    from ckan.lib import search
-    from ckan.logic import package_show_default_and_custom_schemas
-
-    index = search.index_for("Package")
-    collected: list[dict] = []
-    real_connection = search.index.make_connection
-
-    class Collect:  # stands in for the Solr connection while the documents are built
-        def add(self, docs: list[dict], **kwargs: object) -> None:
-            collected.extend(docs)
-
-    search.index.make_connection = lambda *a, **k: Collect()
-    try:
-        for pkg_id in ids:
-            default, custom = package_show_default_and_custom_schemas(
-                {"ignore_auth": True}, pkg_id)
-            index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-    finally:
-        search.index.make_connection = real_connection
-    search.common.make_connection().add(collected, commit=False)
+        records = ((i, _dataset(i, orgs, pool)) for i in range(worker, count, workers))
+        report = bulk_load.load(records, site_user, state=wf.PUBLISHED, batch=batch,
+                                new_package_activity=False, progress=progress)
+        if report.errors:
+            raise SystemExit(f"worker {worker}: {len(report.errors)} datasets refused, first: "
+                             f"{report.errors[0]}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,7 +306,10 @@ def _count_datasets(ini: Path) -> int:
 def load_catalogue(ini: Path, count: int, workers: int) -> dict:
     """Load the catalogue up to ``count`` datasets with ``workers`` processes; time it."""
     print(f"[bench] loading {count} datasets (resumes when some exist)", flush=True)
+    import resource
+
     before, started = _count_datasets(ini), time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # agencies (and the indexing of anything a crash left out) first, in one process
     subprocess.run([sys.executable, __file__, "--load", str(ini), "0", "0", "1"], check=True)
     loaders = [subprocess.Popen([sys.executable, __file__, "--load", str(ini), str(count),
@@ -342,12 +317,18 @@ def load_catalogue(ini: Path, count: int, workers: int) -> dict:
     if any(proc.wait() for proc in loaders):
         raise SystemExit("loading the catalogue failed")
     seconds = time.monotonic() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     after = _count_datasets(ini)
     got = {"before": before, "after": after, "created": after - before, "seconds": seconds,
-           "workers": workers, "per_second": (after - before) / seconds if seconds else 0.0}
+           "workers": workers, "per_second": (after - before) / seconds if seconds else 0.0,
+           "loader_cpu_seconds": cpu, "loadavg": list(os.getloadavg()),
+           "loader_cpu_ms_per_dataset": 1000 * cpu / (after - before) if after > before else 0}
     print(f"[bench] loaded {got['created']} datasets in {seconds:.0f} s "
           f"({got['per_second']:.1f}/s with {workers} workers, process start-up included); "
-          f"{after} in the catalogue", flush=True)
+          f"{after} in the catalogue; loader CPU {cpu:.0f} s "
+          f"({got['loader_cpu_ms_per_dataset']:.0f} ms per dataset, PostgreSQL and Solr not "
+          f"counted); load average {got['loadavg'][0]:.1f}", flush=True)
     return got
 
 
@@ -365,7 +346,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds of each wrk run")
     parser.add_argument("--wrk-repeats", type=int, default=2,
                         help="wrk runs per page, interleaved ours/stock (median reported)")
+    parser.add_argument("--measures", default=",".join(MEASURE_KEYS),
+                        help="request measures, comma-separated: " + ", ".join(MEASURE_KEYS))
+    parser.add_argument("--no-wrk", action="store_true",
+                        help="skip the pages under load (wrk) and the longan_stats timing")
     args = parser.parse_args()
+    chosen = {MEASURE_KEYS[key.strip()] for key in args.measures.split(",")}
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
 
@@ -407,13 +393,18 @@ def main() -> None:
                          "loading": loading}
         print(f"[bench] {total} datasets; {args.rounds} requests per measure, interleaved")
         for label, build in measures.items():
+            if label not in chosen:
+                continue
             urls = {"ours": build(ours_url), "stock": build(stock_url)}
             latencies(urls, 10)  # warm-up
             got = latencies(urls, args.rounds)
             got["ratio_median"] = got["ours"]["median"] / got["stock"]["median"]
             got["ratio_p95"] = got["ours"]["p95"] / got["stock"]["p95"]
             results["latency_ms"][label] = got
+        results["loadavg"] = list(os.getloadavg())
         results["load"] = {}
+        if args.no_wrk:
+            return _finish(folder, results)
         targets = (("home (ours)", ours_url + "/"), ("home (stock)", stock_url + "/"),
                    ("/thong-ke (ours)", ours_url + "/thong-ke"))
         for _, url in targets:
@@ -437,6 +428,10 @@ def main() -> None:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+    _finish(folder, results)
+
+
+def _finish(folder: Path, results: dict) -> None:
     (folder / "results.json").write_text(json.dumps(results, indent=2))
     report(results)
 
@@ -449,18 +444,23 @@ def report(results: dict) -> None:
         o, s = got["ours"], got["stock"]
         print(f"{label:44} {o['median']:9.1f} {o['p95']:7.1f} {s['median']:9.1f} "
               f"{s['p95']:7.1f} {got['ratio_median']:9.2f} {got['ratio_p95']:6.2f}")
-    print(f"\n{'under load (wrk -t2 -c8, 2 gunicorn workers)':44} {'req/s':>9} {'median ms':>10}"
-          f" {'errors':>7}")
-    for label, got in results["load"].items():
+    if results.get("loadavg"):
+        print("load average after the measures (1, 5, 15 min): "
+              + " ".join(f"{x:.1f}" for x in results["loadavg"]))
+    if results.get("load"):
+        print(f"\n{'under load (wrk -t2 -c8, 2 gunicorn workers)':44} {'req/s':>9} "
+              f"{'median ms':>10} {'errors':>7}")
+    for label, got in results.get("load", {}).items():
         print(f"{label:44} {got['requests_per_s']:9.1f} {got['median_ms']:10.1f} "
               f"{got['errors']:7d}")
     if results.get("loading"):
         got = results["loading"]
         print(f"\nloading: {got['created']} datasets in {got['seconds']:.0f} s = "
               f"{got['per_second']:.1f}/s ({got['workers']} workers)")
-    st = results["longan_stats"]
-    print(f"\nlongan_stats: cold {st['cold_median_ms']:.0f} ms, "
-          f"cached {st['cached_median_ms']:.1f} ms")
+    st = results.get("longan_stats")
+    if st:
+        print(f"\nlongan_stats: cold {st['cold_median_ms']:.0f} ms, "
+              f"cached {st['cached_median_ms']:.1f} ms")
 
 
 if __name__ == "__main__":

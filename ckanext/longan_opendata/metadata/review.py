@@ -14,7 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-__all__ = ["missing_review_fields", "validate_for_review", "review_problems", "CONTAINERS"]
+__all__ = ["missing_review_fields", "validate_for_review", "review_problems",
+           "review_field_problems", "CONTAINERS"]
 
 #: dataset types that hold no data themselves (a series' data are its editions; a reuse links
 #: to the datasets it uses)
@@ -54,6 +55,16 @@ def review_problems(context: Context, data_dict: dict[str, Any]) -> dict[str, li
     if errors.get("resources"):
         problems["resources"] = [tk._("A resource is not valid; edit it to see why")]
 
+    for name, messages in review_field_problems(dataset_type, data_dict).items():
+        problems.setdefault(name, []).extend(messages)
+    return problems
+
+
+def review_field_problems(dataset_type: str, data_dict: dict[str, Any]) -> dict[str, list[str]]:
+    """What review asks beyond the schema's validators (the fields marked ``review_required``,
+    a temporal coverage, a resource), by field name: for a caller whose ``package_create`` is
+    about to validate ``data_dict`` against the schema anyway (the bulk load)."""
+    problems: dict[str, list[str]] = {}
     scheming = scheming_get_dataset_schema(dataset_type) or {"dataset_fields": []}
     for field in scheming["dataset_fields"]:
         name = field["field_name"]

@@ -61,6 +61,14 @@ def _set_state(data_dict: DataDict, state: str) -> None:
     data_dict.pop("workflow_transition", None)
 
 
+def _actor(context: Context) -> model.User | str | None:
+    """The acting user: the object CKAN's ``check_access`` already looked up, or the name."""
+    user = context.get("auth_user_obj")
+    if isinstance(user, model.User) and user.name == context.get("user"):
+        return user
+    return context.get("user")
+
+
 def _dataset_ref(data_dict: DataDict) -> str:
     """The ``id`` (or else ``name``) a dataset action names, checked to be text without NUL."""
     return checks.optional_text(data_dict, "id") or checks.optional_text(data_dict, "name")
@@ -73,6 +81,8 @@ def _refuse_org_change(context: Context, pkg: model.Package, requested: Any) -> 
     into an organisation where they are the reviewer."""
     if requested in (None, ""):
         target = None
+    elif requested == pkg.owner_org:  # CKAN's own call after a save names the id: no lookup
+        return
     else:
         name = checks.optional_text({"owner_org": requested}, "owner_org")
         org = model.Group.get(name)
@@ -98,8 +108,9 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
     if target != wf.DRAFT:
         pkg = model.Package.get(result if isinstance(result, str) else result["id"])
         if pkg is not None:
-            wf.record_transition(pkg, context.get("user"), wf.DRAFT, target,
-                                 context.get(wf.CONTEXT_COMMENT_KEY, ""))
+            wf.record_transition(pkg, _actor(context), wf.DRAFT, target,
+                                 context.get(wf.CONTEXT_COMMENT_KEY, ""),
+                                 commit=not context.get("defer_commit"))
     return result
 
 
@@ -127,8 +138,9 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
     _set_state(data_dict, target)
     result = up_func(context, data_dict)
     if target != current:
-        wf.record_transition(pkg, context.get("user"), current, target, comment,
-                             context.get("longan_workflow_extra"))
+        wf.record_transition(pkg, _actor(context), current, target, comment,
+                             context.get("longan_workflow_extra"),
+                             commit=not context.get("defer_commit"))
     return result
 
 

@@ -25,14 +25,22 @@ def _activity_model():
 
 
 def record_transition(
-    pkg: model.Package, user_name: str | None, from_state: str, to_state: str,
-    comment: str = "", extra: dict[str, Any] | None = None,
+    pkg: model.Package, user_name: model.User | str | None, from_state: str, to_state: str,
+    comment: str = "", extra: dict[str, Any] | None = None, commit: bool = True,
 ) -> None:
-    """Add the transition to the activity stream, labelled like the dataset now is."""
+    """Add the transition to the activity stream, labelled like the dataset now is (the actor
+    as a name or as the ``User`` the caller already holds).
+
+    ``commit=False`` leaves the commit to the caller (an action called with ``defer_commit``,
+    such as the bulk load's, which commits by batches): the transition is saved with the
+    dataset or not at all."""
     if not plugin_loaded("activity"):
         log.warning("activity plugin off: workflow transition of %s not recorded", pkg.name)
         return
-    user = model.User.get(user_name) if user_name else None
+    if isinstance(user_name, model.User):  # the caller's object: no lookup
+        user = user_name
+    else:
+        user = model.User.get(user_name) if user_name else None
     data = {
         "actor": user.name if user else None,
         "from": from_state, "to": to_state, "comment": comment or "",
@@ -46,7 +54,8 @@ def record_transition(
     model.Session.add(activity)
     if not is_public_state(to_state):
         hide_past_activities(pkg)
-    model.Session.commit()
+    if commit:
+        model.Session.commit()
 
 
 def hide_past_activities(pkg: model.Package) -> None:
@@ -103,7 +112,10 @@ def user_labels_for(context: Context) -> list[str] | None:
     user_name = context.get("user")
     if authz.is_sysadmin(user_name):
         return None
-    user = model.User.get(user_name) if user_name else None
+    if isinstance(user_name, model.User):  # the caller's object: no lookup
+        user = user_name
+    else:
+        user = model.User.get(user_name) if user_name else None
     return get_permission_labels().get_user_dataset_labels(user)
 
 
