@@ -1,8 +1,8 @@
 """ckanext-longan_opendata: the open data portal of Long An province (now part of Tây Ninh).
 
-The user's layout keeps ``schemas/``, ``harvesters/`` and ``i18n/`` at the repository root; they are
-shipped inside the package (``ckanext.longan_opendata.schemas`` etc.) through ``package_dir`` so that
-both an editable install and a plain ``pip install .`` find them.
+The user's layout keeps ``schemas/``, ``harvesters/`` and ``i18n/`` at the repository root; they
+are shipped inside the package (``ckanext.longan_opendata.schemas`` etc.) through
+``package_dir`` so that both an editable install and a plain ``pip install .`` find them.
 """
 from pathlib import Path
 
