@@ -65,10 +65,14 @@ def test_published_change_visible_through_the_cache_within_max_age(proxied):
     helpers.call_action("package_patch", context={"user": proxied["admin"]["name"]},
                         id=proxied["pkg"]["id"], title="Dân số trung bình đã sửa")
     changed_at = time.monotonic()
-    while "đã sửa" not in _get(page).text:
-        assert time.monotonic() - changed_at <= MAX_AGE + 1, "change not visible in time"
+    # the time a request is sent counts (its render after the expiry is CKAN's, not the cache's)
+    while True:
+        asked_at = time.monotonic()
+        if "đã sửa" in _get(page).text:
+            break
+        assert asked_at - changed_at <= MAX_AGE + 1, "change not visible in time"
         time.sleep(0.1)
-    assert time.monotonic() - changed_at <= MAX_AGE + 1
+    assert asked_at - changed_at <= MAX_AGE + 1
 
 
 def test_a_session_is_never_served_from_the_cache(proxied):
