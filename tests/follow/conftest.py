@@ -11,8 +11,6 @@ from ckan.tests import factories
 
 from tests.metadata.conftest import complete_dataset
 
-from ..conftest import PROJECT_MIGRATED_PLUGINS
-
 PASSWORD = "MatKhau-2026!"
 TRUSTED = "longan_workflow_state"
 
@@ -49,11 +47,7 @@ def build_town() -> Town:
 
 
 @pytest.fixture(scope="module")
-def town(reset_db, migrate_db_for, reset_index):
-    plugins.load_all()
-    reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    reset_index()
+def town(empty_site):
+    empty_site()
     yield build_town()
     plugins.unload_all()

@@ -27,7 +27,6 @@ from ckanext.longan_opendata.ops import backup as bk
 from ckanext.longan_opendata.ops import inventory
 from ckanext.longan_opendata.portal import usage
 
-from ..conftest import PROJECT_MIGRATED_PLUGINS
 from .private_services import PrivatePostgres, SolrCore
 
 CKAN = str(Path(sys.executable).with_name("ckan"))
@@ -57,18 +56,14 @@ def _harvest() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def portal(reset_db, migrate_db_for, reset_index, tmp_path_factory):
+def portal(empty_site, tmp_path_factory):
     """The portal's content and its backup directory (built once for the module)."""
     from tests.workflow.conftest import _make_world
 
     mp = pytest.MonkeyPatch()
     mp.setenv("LONGAN_HARVEST_LGSP_API_KEY", SECRET)
     mp.setitem(tk.config, "ckan.storage_path", str(tmp_path_factory.mktemp("kho-tep")))
-    plugins.load_all()
-    reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    reset_index()
+    empty_site()
     world = _make_world()
     datasets = {state: world.fresh(state, datastore=True)
                 for state in (wf.DRAFT, wf.PUBLISHED, wf.WITHDRAWN, wf.PENDING)}

@@ -8,7 +8,6 @@ from ckan import plugins
 from ckan.tests import factories
 from ckan.tests.helpers import _get_test_app
 
-from tests.conftest import PROJECT_MIGRATED_PLUGINS
 from tests.portal.conftest import make_dataset
 from tests.web import logged_in_client
 
@@ -21,12 +20,8 @@ PUBLIC_PAGES = ["/", "/dataset/", "/dataset/?q=dan+so", "/dataset/dan-so-cache",
 
 
 @pytest.fixture(scope="module")
-def site(reset_db, migrate_db_for, reset_index):
-    plugins.load_all()
-    reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    reset_index()
+def site(empty_site):
+    empty_site()
     admin = factories.Sysadmin(password=PASSWORD)
     org = factories.Organization(name="cuc-thong-ke-cache", title="Cục Thống kê", image_url="")
     make_dataset(admin, org, "dan-so-cache", title="Dân số trung bình")

@@ -2,6 +2,7 @@
 the agency of the first dataset used, then shown on the gallery and on the dataset's page."""
 from __future__ import annotations
 
+import ckan.plugins as ckan_plugins
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
@@ -11,21 +12,14 @@ from tests.follow.conftest import PASSWORD, Town, make_dataset
 from tests.web import csrf_token, logged_in_client
 from tests.workflow.conftest import act
 
-from ..conftest import PROJECT_MIGRATED_PLUGINS
-
 REUSE = {"title": "Bản đồ trường học Long An", "notes": "Ứng dụng bản đồ các trường học.",
          "reuse_kind": "app", "url": "https://ban-do.example.vn", "author": "Nhóm Mở",
          "datasets_used": "truong-hoc-pho-thong"}
 
 
 @pytest.fixture(scope="module")
-def town(reset_db, migrate_db_for, reset_index):
-    import ckan.plugins as plugins
-    plugins.load_all()
-    reset_db()
-    for plugin in PROJECT_MIGRATED_PLUGINS:
-        migrate_db_for(plugin)
-    reset_index()
+def town(empty_site):
+    empty_site()
     people = {r: factories.User(password=PASSWORD) for r in ("citizen", "admin", "other_admin")}
     org = factories.Organization(name="so-giao-duc", users=[
         {"name": people["admin"]["name"], "capacity": "admin"}])
@@ -38,7 +32,7 @@ def town(reset_db, migrate_db_for, reset_index):
                  theme=["giao-duc"])
     make_dataset(town, "draft", "draft", title="Nháp", name="du-lieu-nhap")
     yield town
-    plugins.unload_all()
+    ckan_plugins.unload_all()
 
 
 def test_submit_review_and_publish_through_the_workflow(town):
