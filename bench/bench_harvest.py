@@ -190,6 +190,9 @@ def _run_child(ini: str, limit: int, compare: bool = False, memory_only: bool = 
         capture_output=True, text=True, check=False, cwd=ROOT)
     if out.returncode:
         sys.exit(f"child failed:\n{out.stderr[-3000:]}")
+    for line in out.stderr.splitlines():  # the loader's phases (where the harvest's time goes)
+        if " rows into " in line and "loaded" in line:
+            print("  " + line.split("] ", 1)[-1])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
