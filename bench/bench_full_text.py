@@ -27,10 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_harvest import HO_SO_COLUMNS, timed_copy  # noqa: E402
+
 TEXT_COLUMNS = ("ma_ho_so", "thu_tuc", "linh_vuc", "co_quan", "ma_xa", "trang_thai")
-COLUMNS = ("id int8, ma_ho_so text, thu_tuc text, linh_vuc text, co_quan text, ma_xa text, "
-           "ngay_nop date, thoi_diem_tra_ket_qua timestamp, trang_thai text, "
-           "le_phi_dong numeric, truc_tuyen bool")
 CONFIGS = ("english", "simple", "longan_vi")
 
 
@@ -41,22 +41,6 @@ def _words(config: str) -> str:
 def _timed(cur, statement: str) -> float:
     started = time.perf_counter()
     cur.execute(statement)
-    return time.perf_counter() - started
-
-
-def _copy(src, dst, select: str, columns: str) -> float:
-    from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
-
-    with dst.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS _bench_fts_copy")
-        cur.execute(f"CREATE TABLE _bench_fts_copy ({columns})")
-    dst.commit()
-    started = time.perf_counter()
-    with dst.cursor() as cur:
-        pipe_copy(src, f"COPY ({select}) TO STDOUT",
-                  lambda f: cur.copy_expert("COPY _bench_fts_copy FROM STDIN", f, size=1 << 20))
-    dst.commit()
-    src.commit()
     return time.perf_counter() - started
 
 
@@ -72,8 +56,9 @@ def _ensure_longan_vi(conn) -> None:
 
 
 def one_round(src, dst, rows: int, workers: int) -> dict[str, float]:
-    out = {"copy": _copy(src, dst, f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}",
-                         COLUMNS)}
+    out = {"copy": timed_copy(src, dst, "_bench_fts_copy",
+                               f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}",
+                               HO_SO_COLUMNS)}
     with dst.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS _bench_fts_plain")
         cur.execute("ALTER TABLE _bench_fts_copy RENAME TO _bench_fts_plain")
@@ -95,9 +80,10 @@ def one_round(src, dst, rows: int, workers: int) -> dict[str, float]:
             cur.execute("DROP TABLE _bench_fts_words")
         dst.commit()
         if config != "longan_vi":  # the source would need unaccent as well
-            out[f"{config} source"] = _copy(
-                src, dst, f"SELECT *, {_words(config)} FROM dich_vu_cong.ho_so WHERE id <= {rows}",
-                COLUMNS + ", _full_text tsvector")
+            out[f"{config} source"] = timed_copy(
+                src, dst, "_bench_fts_copy",
+                f"SELECT *, {_words(config)} FROM dich_vu_cong.ho_so WHERE id <= {rows}",
+                HO_SO_COLUMNS + ", _full_text tsvector")
     with dst.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS _bench_fts_copy")
         cur.execute("DROP TABLE IF EXISTS _bench_fts_plain")

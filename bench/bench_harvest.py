@@ -196,6 +196,30 @@ def _run_child(ini: str, limit: int, compare: bool = False, memory_only: bool = 
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+#: the columns of ``dich_vu_cong.ho_so``, as a plain table of the DataStore database
+HO_SO_COLUMNS = ("id int8, ma_ho_so text, thu_tuc text, linh_vuc text, co_quan text, ma_xa text, "
+                 "ngay_nop date, thoi_diem_tra_ket_qua timestamp, trang_thai text, "
+                 "le_phi_dong numeric, truc_tuyen bool")
+
+
+def timed_copy(src, dst, table: str, select: str, columns: str) -> float:
+    """Seconds to ``COPY`` the rows of ``select`` (on ``src``) into a new ``table (columns)``
+    on ``dst``: source ``COPY TO STDOUT`` → pipe → ``COPY FROM STDIN``, as the harvester."""
+    from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
+
+    with dst.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(f"CREATE TABLE {table} ({columns})")
+    dst.commit()
+    started = time.perf_counter()
+    with dst.cursor() as cur:
+        pipe_copy(src, f"COPY ({select}) TO STDOUT",
+                  lambda f: cur.copy_expert(f"COPY {table} FROM STDIN", f, size=1 << 20))
+    dst.commit()
+    src.commit()
+    return time.perf_counter() - started
+
+
 def baseline_copy(shared_name: str, rows: int) -> float:
     """Seconds to COPY ``rows`` rows of ho_so into a plain table of the DataStore database."""
     import psycopg2
@@ -203,27 +227,14 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     from sqlalchemy.engine import make_url
 
     from ckanext.longan_opendata.demo import shared_db
-    from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
 
     src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER, dbname=shared_name,
                            password=shared_db.read_secrets(SECRETS)[shared_db.READER_PW_KEY])
     url = make_url(tk.config.get("ckan.datastore.write_url"))
     dst = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
                            password=url.password, dbname=url.database)
-    columns = ("id int8, ma_ho_so text, thu_tuc text, linh_vuc text, co_quan text, ma_xa text, "
-               "ngay_nop date, thoi_diem_tra_ket_qua timestamp, trang_thai text, "
-               "le_phi_dong numeric, truc_tuyen bool")
-    with dst.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS _bench_baseline")
-        cur.execute(f"CREATE TABLE _bench_baseline ({columns})")
-    dst.commit()
-    started = time.perf_counter()
-    with dst.cursor() as cur:
-        pipe_copy(
-            src, f"COPY (SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}) TO STDOUT",
-            lambda f: cur.copy_expert("COPY _bench_baseline FROM STDIN", f, size=1 << 20))
-    dst.commit()
-    seconds = time.perf_counter() - started
+    seconds = timed_copy(src, dst, "_bench_baseline",
+                         f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}", HO_SO_COLUMNS)
     with dst.cursor() as cur:
         cur.execute("SELECT count(*) FROM _bench_baseline")
         assert cur.fetchone()[0] == rows
