@@ -7,10 +7,8 @@ other databases go through SQLAlchemy with a server-side cursor (:func:`generic_
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import decimal
-import fcntl
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -35,7 +33,6 @@ _PG_TYPES = {
     "bpchar": "text", "name": "text",
 }
 CHUNK_ROWS = 5_000
-PIPE_BYTES = 1 << 20  # the size of the pipe of pipe_copy (0: the system's, 64 kB)
 
 
 # ------------------------------------------------------------------------------------ addresses
@@ -242,9 +239,6 @@ def pipe_copy(conn: Any, statement: str, consume: Callable[[Any], None]) -> None
     """Run ``COPY … TO STDOUT`` on ``conn`` in a thread, writing into an OS pipe whose read
     end ``consume(fileobj)`` reads; re-raise the producer's error after the consumer."""
     read_fd, write_fd = os.pipe()
-    if PIPE_BYTES:  # one 1 MB write of the producer's buffer, not sixteen of 64 kB
-        with contextlib.suppress(OSError, AttributeError):  # Linux only; capped by the system
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     failure: list[BaseException] = []
 
     def produce() -> None:
