@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -371,7 +372,7 @@ def main() -> None:
                   f"{ratios[-1]:.2f}; load average {os.getloadavg()}", flush=True)
         if len(ratios) > 1:
             print(f"ratios harvest/COPY {' '.join(f'{r:.2f}' for r in ratios)}: median "
-                  f"{sorted(ratios)[len(ratios) // 2]:.2f}, best {max(ratios):.2f}", flush=True)
+                  f"{statistics.median(ratios):.2f}, best {max(ratios):.2f}", flush=True)
         return
     if args.only_tables:
         return _print_many(many_tables(tk, user, org, shared_name, args.tables), args.tables)
