@@ -17,6 +17,9 @@ tests run) and a demo shared database ``longan_shared_bench_<site>`` seeded here
 2. peak RSS of the harvesting process (a child process per size) for 100k and ``--rows`` rows
    (goal < 400 MB for 1M, not growing with the row count);
    With ``--memory-only``: one harvest of ``--rows`` rows, its time and peak RSS (10M rows);
+   ``--repeat N`` runs the baseline and the harvest N times, interleaved (a busy machine);
+   each harvest prints its stages: gather, fetch and import (the loader's part and the rest:
+   fetch, dataset write), job finished (Solr commit, source reindexed), and the loader's phases;
 3. a source of ``--tables`` small tables: first harvest, then a re-harvest of the unchanged
    source as a fraction of it (goal < 5 %), and the number of new activities (goal 0).
 """
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -68,25 +72,47 @@ def _source(tk, user, org, config: dict, url: str) -> dict:
         "owner_org": org.id, "config": json.dumps(config, ensure_ascii=False)})
 
 
-def _harvest(source: dict) -> dict:
-    """One job through the three stages, without queues (as ckanext-harvest's tests/lib.py)."""
+def _harvest(source: dict, stages: dict | None = None) -> dict:
+    """One job through the three stages, without queues (as ckanext-harvest's tests/lib.py);
+    the seconds of each stage added to ``stages`` (``load``: the loader's, inside the import)."""
     import ckan.plugins.toolkit as tk
     from ckanext.harvest import model as harvest_model
     from ckanext.harvest import queue
 
+    from ckanext.longan_opendata.harvesters import loader
     from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+
+    stages = {} if stages is None else stages
+    load = loader.load
+
+    def timed_load(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return load(*args, **kwargs)
+        finally:
+            stages["load"] = stages.get("load", 0) + time.perf_counter() - started
 
     harvester = LonganSqlHarvester()
     job = harvest_model.HarvestJob(source=harvest_model.HarvestSource.get(source["id"]))
     job.status = "Running"
     job.save()
     results = {}
-    for obj_id in queue.gather_stage(harvester, job) or []:
-        obj = harvest_model.HarvestObject.get(obj_id)
-        queue.fetch_and_import_stages(harvester, obj)
-        results[obj.guid] = {"state": obj.state, "report_status": obj.report_status,
-                             "package_id": obj.package_id, "errors": list(obj.errors)}
+    started = time.perf_counter()
+    ids = queue.gather_stage(harvester, job) or []
+    stages["gather"] = time.perf_counter() - started
+    loader.load = timed_load
+    try:
+        for obj_id in ids:
+            obj = harvest_model.HarvestObject.get(obj_id)
+            queue.fetch_and_import_stages(harvester, obj)
+            results[obj.guid] = {"state": obj.state, "report_status": obj.report_status,
+                                 "package_id": obj.package_id, "errors": list(obj.errors)}
+    finally:
+        loader.load = load
+    stages["fetch and import"] = time.perf_counter() - started - stages["gather"]
+    started = time.perf_counter()
     tk.get_action("harvest_jobs_run")({"ignore_auth": True}, {"source_id": source["id"]})
+    stages["job finished"] = time.perf_counter() - started
     return results
 
 
@@ -106,7 +132,8 @@ def child(args) -> None:
                           "query": f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {args.limit}"}]}
     source = _source(tk, user, org, config, shared_db.reader_url(name))
     started = time.perf_counter()
-    [result] = _harvest(source).values()
+    stages: dict = {}
+    [result] = _harvest(source, stages).values()
     seconds = time.perf_counter() - started
     assert result["state"] == "COMPLETE", [e.message for e in result["errors"]]
     dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": result["package_id"]})
@@ -117,7 +144,7 @@ def child(args) -> None:
     from ckanext.longan_opendata.harvesters import loader
 
     resource_id = dataset["resources"][0]["id"]
-    out = {"seconds": seconds, "rows": rows, "maxrss_mb": maxrss_mb}
+    out = {"seconds": seconds, "rows": rows, "maxrss_mb": maxrss_mb, "stages": stages}
     if args.memory_only:
         print(json.dumps(out))
         return
@@ -193,7 +220,13 @@ def _run_child(ini: str, limit: int, compare: bool = False, memory_only: bool = 
     for line in out.stderr.splitlines():  # the loader's phases (where the harvest's time goes)
         if " rows into " in line and "loaded" in line:
             print("  " + line.split("] ", 1)[-1])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    run = json.loads(out.stdout.strip().splitlines()[-1])
+    stages = run["stages"]  # the import outside the loader: fetch, dataset write (and Solr add)
+    print(f"  {limit:,} rows: gather {stages['gather']:.2f} s, fetch and import "
+          f"{stages['fetch and import']:.2f} s (load {stages.get('load', 0):.2f} s, the rest "
+          f"{stages['fetch and import'] - stages.get('load', 0):.2f} s), job finished (Solr "
+          f"commit, source reindexed) {stages['job finished']:.2f} s", flush=True)
+    return run
 
 
 #: the columns of ``dich_vu_cong.ho_so``, as a plain table of the DataStore database
@@ -202,26 +235,30 @@ HO_SO_COLUMNS = ("id int8, ma_ho_so text, thu_tuc text, linh_vuc text, co_quan t
                  "le_phi_dong numeric, truc_tuyen bool")
 
 
-def timed_copy(src, dst, table: str, select: str, columns: str) -> float:
+def timed_copy(src, dst, table: str, select: str, columns: str, extra: str = "") -> float:
     """Seconds to ``COPY`` the rows of ``select`` (on ``src``) into a new ``table (columns)``
-    on ``dst``: source ``COPY TO STDOUT`` → pipe → ``COPY FROM STDIN``, as the harvester."""
+    on ``dst``: source ``COPY TO STDOUT`` → pipe → ``COPY FROM STDIN``, as the harvester
+    (``extra``: columns before those, not copied, e.g. the DataStore's ``_id serial``)."""
     from ckanext.longan_opendata.harvesters.sql_source import pipe_copy
 
     with dst.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {table}")
-        cur.execute(f"CREATE TABLE {table} ({columns})")
+        cur.execute(f"CREATE TABLE {table} ({extra}{columns})")
     dst.commit()
+    names = ", ".join(c.split()[0] for c in columns.split(", "))
     started = time.perf_counter()
     with dst.cursor() as cur:
         pipe_copy(src, f"COPY ({select}) TO STDOUT",
-                  lambda f: cur.copy_expert(f"COPY {table} FROM STDIN", f, size=1 << 20))
+                  lambda f: cur.copy_expert(f"COPY {table} ({names}) FROM STDIN", f,
+                                            size=1 << 20))
     dst.commit()
     src.commit()
     return time.perf_counter() - started
 
 
-def baseline_copy(shared_name: str, rows: int) -> float:
-    """Seconds to COPY ``rows`` rows of ho_so into a plain table of the DataStore database."""
+def baseline_copy(shared_name: str, rows: int, extra: str = "") -> float:
+    """Seconds to COPY ``rows`` rows of ho_so into a plain table of the DataStore database
+    (``extra``: columns of the table before ho_so's, see :func:`timed_copy`)."""
     import psycopg2
     from ckan.plugins import toolkit as tk
     from sqlalchemy.engine import make_url
@@ -234,7 +271,8 @@ def baseline_copy(shared_name: str, rows: int) -> float:
     dst = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
                            password=url.password, dbname=url.database)
     seconds = timed_copy(src, dst, "_bench_baseline",
-                         f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}", HO_SO_COLUMNS)
+                         f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}", HO_SO_COLUMNS,
+                         extra)
     with dst.cursor() as cur:
         cur.execute("SELECT count(*) FROM _bench_baseline")
         assert cur.fetchone()[0] == rows
@@ -294,6 +332,8 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--memory-only", action="store_true",
                         help="only one harvest of --rows rows: its time and peak RSS")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="(--memory-only) baseline and harvest this many times, interleaved")
     parser.add_argument("--only-tables", action="store_true",
                         help="only the re-harvest measure of --tables tables")
     args = parser.parse_args()
@@ -315,13 +355,24 @@ def main() -> None:
         print(f"seed: {args.rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
 
     if args.memory_only:
-        copy_s = baseline_copy(shared_name, args.rows)
-        run = _run_child(args.config, args.rows, memory_only=True)
-        print(f"baseline COPY     {args.rows:>9,} rows {copy_s:7.1f} s\n"
-              f"harvest           {run['rows']:>9,} rows {run['seconds']:7.1f} s "
-              f"{run['rows'] / run['seconds']:>10,.0f} rows/s  peak RSS {run['maxrss_mb']:.0f} MB "
-              f"(goal < 400 MB); ratio harvest/COPY {copy_s / run['seconds']:.2f}; load average "
-              f"{os.getloadavg()}", flush=True)
+        ratios = []
+        for _ in range(args.repeat):  # interleaved: baseline, harvest, baseline, harvest…
+            copy_s = baseline_copy(shared_name, args.rows)
+            # the same COPY into the DataStore's table shape: its _id serial is a nextval per
+            # row (not the goal's baseline: what of the harvest's time that shape takes)
+            shaped_s = baseline_copy(shared_name, args.rows, "_id serial, ")
+            run = _run_child(args.config, args.rows, memory_only=True)
+            ratios.append(copy_s / run["seconds"])
+            print(f"baseline COPY     {args.rows:>9,} rows {copy_s:7.1f} s (into a table with "
+                  f"the DataStore's _id serial {shaped_s:.1f} s: harvest/that "
+                  f"{shaped_s / run['seconds']:.2f})\n"
+                  f"harvest           {run['rows']:>9,} rows {run['seconds']:7.1f} s "
+                  f"{run['rows'] / run['seconds']:>10,.0f} rows/s  peak RSS "
+                  f"{run['maxrss_mb']:.0f} MB (goal < 400 MB); ratio harvest/COPY "
+                  f"{ratios[-1]:.2f}; load average {os.getloadavg()}", flush=True)
+        if len(ratios) > 1:
+            print(f"ratios harvest/COPY {' '.join(f'{r:.2f}' for r in ratios)}: median "
+                  f"{statistics.median(ratios):.2f}, best {max(ratios):.2f}", flush=True)
         return
     if args.only_tables:
         return _print_many(many_tables(tk, user, org, shared_name, args.tables), args.tables)

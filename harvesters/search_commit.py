@@ -10,7 +10,9 @@ as CKAN's ``defer_commit`` does: added, not committed. It becomes searchable:
 - by Solr's automatic soft commit (``autoSoftCommit`` of ``solr/conf/solrconfig.xml``, 1 s);
 - at the latest when its job finishes: ``harvest_jobs_run`` (chained here) commits Solr before
   ckanext-harvest marks any job Finished, and a job is marked Finished only when every object
-  of it is settled, so every dataset of a finished job was added before that commit.
+  of it is settled, so every dataset of a finished job was added before that commit. The
+  harvest source, reindexed by ckanext-harvest once its job is Finished, is then added without
+  a commit of its own (``defer_commit``): searchable at the automatic soft commit.
 
 The database side is unchanged: each dataset is committed with its import, all or nothing.
 """
@@ -80,6 +82,9 @@ def harvest_jobs_run(next_action: Action, context: Context, data_dict: DataDict)
             commit_search_index()
         except Exception:  # Solr down: the datasets wait for its automatic commit
             log.exception("Solr commit before finishing harvest jobs failed")
+        # the harvest source reindexed by a job's end (its status) is searchable at Solr's
+        # automatic soft commit, without a second commit of its own (0.1-0.3 s per job)
+        context = {**context, "defer_commit": True}
     return next_action(context, data_dict)
 
 

@@ -179,10 +179,11 @@ class LonganSqlHarvester(base.LonganHarvester):
         return found
 
     def _hash(self, conn: Any, item: dict[str, Any]) -> tuple[str, list[loader.Column], str,
-                                                              list[str]]:
-        """Content hash of a table/query: (hash, columns, comment, timestamptz columns)."""
+                                                              list[str], list[str]]:
+        """Content hash of a table/query: (hash, columns, comment, timestamptz columns,
+        columns cast to text)."""
         with conn.cursor() as cur:
-            columns, comment, tz = columns_of(cur, item)
+            columns, comment, tz, casts = columns_of(cur, item)
         hasher = loader.HashingReader(None)  # type: ignore[arg-type]
 
         def consume(source: Any) -> None:
@@ -190,26 +191,28 @@ class LonganSqlHarvester(base.LonganHarvester):
             while hasher.read(1 << 20):
                 pass
 
-        pipe_copy(conn, copy_out_sql(item, columns, tz).as_string(conn), consume)
-        return self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz
+        pipe_copy(conn, copy_out_sql(item, columns, tz, casts).as_string(conn), consume)
+        return (self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz,
+                casts)
 
     def _hash_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
-                        ) -> tuple[str, list[loader.Column], str, list[str]]:
+                        ) -> tuple[str, list[loader.Column], str, list[str], list[str]]:
         """:meth:`_hash` on the fetch's connection, or through SQLAlchemy for other databases."""
         if not is_postgres(cfg):
             columns, data_sha, _problems = generic_hash(cfg, item)
-            return self.content_hash(item, columns, data_sha), columns, "", []
+            return self.content_hash(item, columns, data_sha), columns, "", [], []
         return self._hash(fetch_connection(object_id, cfg), item)
 
     def _columns_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
-                           ) -> tuple[list[loader.Column], str, list[str]]:
-        """The columns, comment and timestamptz columns of a PostgreSQL table (no row read)."""
+                           ) -> tuple[list[loader.Column], str, list[str], list[str]]:
+        """The columns, comment, timestamptz columns and columns cast to text of a PostgreSQL
+        table (no row read)."""
         with fetch_connection(object_id, cfg).cursor() as cur:
             return columns_of(cur, item)
 
     def _fetch_hash(self, harvest_object: Any, cfg: dict[str, Any], item: dict[str, Any],
                     gathered: str | None) -> tuple[str | None, list[loader.Column], str,
-                                                   list[str]]:
+                                                   list[str], list[str]]:
         """:meth:`_hash_at_source`, but without reading the rows when the hash cannot decide
         anything: the gather stage computed it, or there is no previous version to compare
         with (the import hashes what it loads anyway)."""
@@ -235,7 +238,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         item = content["item"]
         where = item_key(item)
         try:
-            new_hash, columns, comment, tz = self._fetch_hash(
+            new_hash, columns, comment, tz, casts = self._fetch_hash(
                 harvest_object, cfg, item, content.get("gather_hash"))
         except ConfigError as exc:
             return self._error(harvest_object, "Fetch", Message("%(where)s: %(error)s",
@@ -245,7 +248,7 @@ class LonganSqlHarvester(base.LonganHarvester):
                 "%(where)s: error reading the source: %(error)s", where=where,
                 error=str(exc).strip()))
         harvest_object.content = json.dumps(
-            {"item": item, "hash": new_hash, "comment": comment, "tz": tz,
+            {"item": item, "hash": new_hash, "comment": comment, "tz": tz, "casts": casts,
              "columns": [[c.id, c.type] for c in columns]}, ensure_ascii=False)
         harvest_object.save()
         if new_hash and self._unchanged(harvest_object, new_hash):
@@ -317,8 +320,8 @@ class LonganSqlHarvester(base.LonganHarvester):
                 hasher.raw = source
                 copy_from(hasher)
 
-            pipe_copy(conn, copy_out_sql(content["item"], columns, content.get("tz") or [])
-                      .as_string(conn), consume)
+            pipe_copy(conn, copy_out_sql(content["item"], columns, content.get("tz") or [],
+                                         content.get("casts")).as_string(conn), consume)
 
         try:
             ok = self._import_table(harvest_object, cfg, content, columns, feed)
