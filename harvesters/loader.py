@@ -42,6 +42,8 @@ from typing import IO, Any
 import ckan.plugins.toolkit as tk
 from psycopg2 import sql
 
+from . import words
+
 log = logging.getLogger(__name__)
 
 # DataStore column types the harvesters produce
@@ -324,7 +326,7 @@ def _release(raw: Any) -> None:
     raw.close()
 
 
-def fill_words(resource_id: str, workers: int | None = None) -> int:
+def fill_words(resource_id: str, workers: int | None = None, *, by_value: bool = True) -> int:
     """Fill the empty ``_full_text`` of ``resource_id`` (the words of its text columns); the
     table is searchable by ``q`` when this returns. Returns the number of rows filled.
 
@@ -335,6 +337,10 @@ def fill_words(resource_id: str, workers: int | None = None) -> int:
     it. Several times cheaper than an ``UPDATE`` of every row (a new version of each row, and of
     its primary key entry). A table with other indexes or views (made through the DataStore API)
     is filled by :func:`_fill_by_update` instead.
+
+    The words of a value that repeats are computed once (:mod:`.words`: the same ``tsvector``
+    as ``to_tsvector`` of the whole row); ``by_value=False`` parses every row whole, as before
+    issue 13 (the baseline of bench/bench_full_text.py).
     """
     if not table_exists(resource_id):
         return 0
@@ -349,7 +355,7 @@ def fill_words(resource_id: str, workers: int | None = None) -> int:
             return _fill_by_update(resource_id) if how == "update" else 0
         cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
                     (str(full_text_workers() if workers is None else workers),))
-        filled = _rebuild_with_words(cur, resource_id)
+        filled = _rebuild_with_words(cur, resource_id, by_value)
         raw.commit()
         return filled
     except BaseException:
@@ -373,7 +379,7 @@ def _how_to_fill(cur: Any, resource_id: str) -> str:
     return "rebuild" if cur.fetchone() == (0, 0) else "update"
 
 
-def _rebuild_with_words(cur: Any, resource_id: str) -> int:
+def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> int:
     """The table written again with its words and swapped in (inside the caller's
     transaction, which holds a SHARE lock on it); the number of rows."""
     rid = sql.Identifier(resource_id)
@@ -384,14 +390,19 @@ def _rebuild_with_words(cur: Any, resource_id: str) -> int:
                 "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
                 "ORDER BY a.attnum", (rid.as_string(cur),))
     columns = cur.fetchall()
-    words = _full_text_expr([n for n, is_text, _c, _d in columns
-                             if is_text and not n.startswith("_")])
+    text_columns = [n for n, is_text, _c, _d in columns if is_text and not n.startswith("_")]
+    if by_value:
+        found = words.lookups(cur, resource_id, text_columns, fts_lang())
+        row_words, joins = words.words_by_value(text_columns, fts_lang(), found)
+    else:  # every row parsed whole (before issue 13; kept for bench/bench_full_text.py)
+        row_words, joins = _full_text_expr(text_columns), sql.SQL("")
     select = sql.SQL(", ").join(
-        sql.SQL("coalesce(_full_text, {}) AS _full_text").format(words) if name == "_full_text"
-        else sql.Identifier(name) for name, *_rest in columns)
+        sql.SQL("coalesce(t._full_text, {}) AS _full_text").format(row_words)
+        if name == "_full_text" else sql.SQL("t.{}").format(sql.Identifier(name))
+        for name, *_rest in columns)
     cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(stage)))
-    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}").format(
-        sql.Identifier(stage), select, rid))
+    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {} AS t {}").format(
+        sql.Identifier(stage), select, rid, joins))
     count = cur.rowcount
     id_default = next(d for name, _t, _c, d in columns if name == "_id")
     cur.execute(sql.SQL("ALTER TABLE {0} ALTER COLUMN _id SET NOT NULL, ALTER COLUMN _id SET "
