@@ -21,8 +21,9 @@ the old table are only blocked for the few statements of the swap.
 A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
 filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
 ``ckan jobs worker``): the table is written once more with its words (``CREATE TABLE … AS``,
-the words computed by PostgreSQL's parallel workers) and swapped in, then the index is built
-``CONCURRENTLY``. Until the swap, a ``q`` full-text search of the new version finds nothing.
+the words of each repeated value computed once and joined (:mod:`.words`), the rest by
+PostgreSQL's parallel workers) and swapped in, then the index is built ``CONCURRENTLY``.
+Until the swap, a ``q`` full-text search of the new version finds nothing.
 Computing the words costs the database more CPU than copying the rows (bench/bench_harvest.py),
 so doing it inside the harvest would hold a large table back for the sake of its search.
 """
@@ -392,8 +393,10 @@ def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> in
     columns = cur.fetchall()
     text_columns = [n for n, is_text, _c, _d in columns if is_text and not n.startswith("_")]
     if by_value:
-        found = words.lookups(cur, resource_id, text_columns, fts_lang())
-        row_words, joins = words.words_by_value(text_columns, fts_lang(), found)
+        found = words.lookups(cur, resource_id, text_columns)
+        row_words, joins = words.words_by_value(cur, text_columns, fts_lang(), found)
+        # a lookup of several columns is hashed; the planner would rather sort the table
+        cur.execute("SET LOCAL enable_mergejoin = off")
     else:  # every row parsed whole (before issue 13; kept for bench/bench_full_text.py)
         row_words, joins = _full_text_expr(text_columns), sql.SQL("")
     select = sql.SQL(", ").join(

@@ -1,0 +1,38 @@
+"""Which lookups the full-text job joins (harvesters/words.py ``plan``), from sampled rows."""
+from __future__ import annotations
+
+from ckanext.longan_opendata.harvesters import words
+
+COLUMNS = ["ma", "co_quan", "thu_tuc", "ghi_chu"]
+
+
+def _rows(count: int, note=lambda g: "x") -> list[tuple]:
+    return [(f"HS{g}", None if g % 4 == 0 else f"cq{g % 3}", f"tt{g % 2}", note(g))
+            for g in range(count)]
+
+
+def test_a_run_of_repeating_columns_gets_one_lookup_of_its_tuples():
+    [lookup] = words.plan(COLUMNS, _rows(400))
+    assert lookup.columns == ("co_quan", "thu_tuc", "ghi_chu")
+    assert (None, "tt0", "x") in lookup.keys and len(set(lookup.keys)) == len(lookup.keys)
+
+
+def test_a_unique_column_splits_the_runs_and_gets_no_lookup():
+    rows = [(a, b, f"u{g}", d) for g, (a, b, _c, d) in enumerate(_rows(400))]
+    found = words.plan(COLUMNS, rows)
+    assert [lk.columns for lk in found] == [("co_quan",), ("ghi_chu",)]
+    assert None not in [k[0] for k in found[0].keys]  # a lone NULL needs no lookup
+
+
+def test_tuples_that_do_not_repeat_give_a_lookup_per_column():
+    rows = [(f"HS{g}", f"cq{g % 7}", f"tt{(g // 7) % 60}", "x") for g in range(400)]
+    found = words.plan(COLUMNS, rows)
+    assert [lk.columns for lk in found] == [("co_quan",), ("thu_tuc",), ("ghi_chu",)]
+
+
+def test_values_the_parser_could_join_across_columns_or_too_long_are_never_keys():
+    long = "y" * (words.MAX_CHARS + 1)
+    rows = _rows(400, note=lambda g: ("<b", long, "\x01", "x", "x", "x", "x", "x")[g % 8])
+    [lookup] = words.plan(["ma", "co_quan", "thu_tuc", "ghi_chu"], rows)
+    notes = {k[-1] for k in lookup.keys}
+    assert notes == {"x"}
