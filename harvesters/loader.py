@@ -354,6 +354,7 @@ def fill_words(resource_id: str, workers: int | None = None, *, by_value: bool =
         if how != "rebuild":
             raw.rollback()
             return _fill_by_update(resource_id) if how == "update" else 0
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the primary key, as load
         cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
                     (str(full_text_workers() if workers is None else workers),))
         filled = _rebuild_with_words(cur, resource_id, by_value)
@@ -395,8 +396,9 @@ def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> in
     if by_value:
         found = words.lookups(cur, resource_id, text_columns)
         row_words, joins = words.words_by_value(cur, text_columns, fts_lang(), found)
-        # a lookup of several columns is hashed; the planner would rather sort the table
-        cur.execute("SET LOCAL enable_mergejoin = off")
+        # a lookup of several columns is hashed (the planner would rather sort the table), and
+        # the cheap words are not worth compiling (JIT) in each process
+        cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
     else:  # every row parsed whole (before issue 13; kept for bench/bench_full_text.py)
         row_words, joins = _full_text_expr(text_columns), sql.SQL("")
     select = sql.SQL(", ").join(
