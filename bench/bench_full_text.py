@@ -17,6 +17,10 @@ Needs the demo shared database ``longan_shared_bench_<site>`` that bench/bench_h
 - ``index``: ``loader.index_full_text`` after the second (the DataStore's index method,
   ``CONCURRENTLY``, then ``VACUUM ANALYZE``): a speed matter, ``q`` finds the rows before it.
 
+With ``--workers 0``, also the CPU seconds of the PostgreSQL backends (source and DataStore,
+read in /proc when PostgreSQL runs on this machine) of each, as multiples of the COPY's: a
+figure a shared machine's load disturbs less than the seconds.
+
 Unless ``--no-check``, the first round checks that ``by value`` (its second) gave every row the same
 ``tsvector`` as ``to_tsvector(config, concat_ws(' ', text columns))`` (so ``@@`` of any query
 finds the same rows, and ranks them the same). Prints seconds and multiples of the COPY of the
@@ -63,6 +67,23 @@ def _timed(call) -> float:
     return time.perf_counter() - started
 
 
+def _backends_cpu(databases: tuple[str, ...]) -> float:
+    """CPU seconds so far of the PostgreSQL backends (on this machine) connected to
+    ``databases``; 0 when /proc does not show them. Parallel workers are gone (and uncounted)
+    by the time this is read: meaningful with ``--workers 0``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().decode(errors="replace")
+            if command.startswith("postgres:") and any(d in command for d in databases):
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue
+    return total
+
+
 def _mismatches(dst, config: str) -> int:
     """Rows of ``TABLE`` whose words differ from ``to_tsvector`` of the whole row."""
     with dst.cursor() as cur:
@@ -78,18 +99,30 @@ def _mismatches(dst, config: str) -> int:
 def one_round(src, dst, rows: int, workers: int, number: int, check: bool) -> dict[str, float]:
     from ckanext.longan_opendata.harvesters import loader
 
+    databases = (src.info.dbname, dst.info.dbname)
+    cpu = _backends_cpu(databases)
     out = {"copy": timed_copy(src, dst, PLAIN,
                               f"SELECT * FROM dich_vu_cong.ho_so WHERE id <= {rows}",
                               HO_SO_COLUMNS)}
+    cpus = {"copy cpu": _backends_cpu(databases) - cpu}
     variants = [("whole rows", False), ("by value", True)]
     for label, by_value in variants if number % 2 == 0 else variants[::-1]:
         _harvested_table(dst)
+        cpu = _backends_cpu(databases)
         out[label] = _timed(lambda b=by_value: loader.fill_words(TABLE, workers, by_value=b))
+        cpus[label + " cpu"] = _backends_cpu(databases) - cpu
     out["index"] = _timed(lambda: loader.index_full_text(TABLE))
+    if workers == 0 and cpus["copy cpu"] > 0:
+        out.update(cpus)
     if check:
         print(f"  rows whose words differ from to_tsvector of the whole row: "
               f"{_mismatches(dst, loader.fts_lang())} of {rows:,}", flush=True)
     return out
+
+
+def _base(figures: dict[str, float], key: str) -> float:
+    """What ``key`` is a multiple of: the COPY's seconds, or its backends' CPU seconds."""
+    return figures["copy cpu"] if key.endswith(" cpu") else figures["copy"]
 
 
 def main() -> None:
@@ -125,7 +158,7 @@ def main() -> None:
                                 check=not args.no_check and number == 0))
         figures = rounds[-1]
         print(f"round {number + 1}: " + ", ".join(
-            f"{k} {v:.1f} s ({v / figures['copy']:.2f}x)" for k, v in figures.items())
+            f"{k} {v:.1f} s ({v / _base(figures, k):.2f}x)" for k, v in figures.items())
             + f"; load average {os.getloadavg()[0]:.2f}", flush=True)
     with dst.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -136,8 +169,8 @@ def main() -> None:
           "the same round (searchable = the job's words filled; goal <= 2x):")
     for key in rounds[0]:
         seconds = statistics.median(r[key] for r in rounds)
-        ratio = statistics.median(r[key] / r["copy"] for r in rounds)
-        print(f"  {key:<12} {seconds:6.1f} s  {ratio:5.2f}x")
+        ratio = statistics.median(r[key] / _base(r, key) for r in rounds)
+        print(f"  {key:<16} {seconds:6.1f} s  {ratio:5.2f}x")
     print("  by value / whole rows: "
           f"{statistics.median(r['by value'] / r['whole rows'] for r in rounds):.2f}")
 
