@@ -33,6 +33,7 @@ from psycopg2 import sql
 
 SAMPLE_PAGES = 300  # ~15 000 rows of ho_so, as many pages as ANALYZE reads for 100 columns' stats
 MAX_VALUES = 5_000  # per lookup: a hash of this size costs next to nothing per row
+MAX_LOOKUP_CHARS = 1_000_000  # per lookup: its keys are written in the statement
 MAX_CHARS = 2_000  # a longer value (from the sample, fetched cut) is never in a lookup
 MIN_COVERED = 0.5  # share of the sampled rows that the repeated keys must cover
 NULL_KEY = "\x01"  # a NULL in the key of a lookup of several columns; a value with it is never
@@ -71,7 +72,13 @@ def _repeated(keys: list[Any], rows: int) -> list[Any] | None:
     if not rows or sum(n for n, _k in repeated) < MIN_COVERED * rows:
         return None
     repeated.sort(key=lambda nk: -nk[0])
-    return [k for _n, k in repeated[:MAX_VALUES]]
+    kept, chars = [], 0
+    for _n, k in repeated[:MAX_VALUES]:
+        chars += sum(len(v) for v in (k if isinstance(k, tuple) else (k,)) if isinstance(v, str))
+        if chars > MAX_LOOKUP_CHARS:
+            break
+        kept.append(k)
+    return kept
 
 
 class _Unique:

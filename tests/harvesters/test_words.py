@@ -36,3 +36,11 @@ def test_values_the_parser_could_join_across_columns_or_too_long_are_never_keys(
     [lookup] = words.plan(["ma", "co_quan", "thu_tuc", "ghi_chu"], rows)
     notes = {k[-1] for k in lookup.keys}
     assert notes == {"x"}
+
+
+def test_a_lookup_keeps_the_most_frequent_keys_within_its_size(monkeypatch):
+    monkeypatch.setattr(words, "MAX_LOOKUP_CHARS", 10)
+    rows = [(f"HS{g}", "a" * 4 if g % 3 else "b" * 4, "x", "x") for g in range(300)]
+    [lookup] = words.plan(COLUMNS, rows)
+    assert lookup.columns == ("co_quan", "thu_tuc", "ghi_chu")
+    assert lookup.keys == [("aaaa", "x", "x")]
