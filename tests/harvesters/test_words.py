@@ -1,7 +1,11 @@
 """Which lookups the full-text job joins (harvesters/words.py ``plan``), from sampled rows."""
 from __future__ import annotations
 
-from ckanext.longan_opendata.harvesters import words
+import uuid
+
+import pytest
+
+from ckanext.longan_opendata.harvesters import loader, words
 
 COLUMNS = ["ma", "co_quan", "thu_tuc", "ghi_chu"]
 
@@ -44,3 +48,36 @@ def test_a_lookup_keeps_the_most_frequent_keys_within_its_size(monkeypatch):
     [lookup] = words.plan(COLUMNS, rows)
     assert lookup.columns == ("co_quan", "thu_tuc", "ghi_chu")
     assert lookup.keys == [("aaaa", "x", "x")]
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_names():
+    """Columns named as the lookups' own columns, NULLs, an all-NULL row, "\\x01" (the key of a
+    NULL): the words by value equal ``to_tsvector`` of the whole row."""
+    table = f"_kiem_thu_words_{uuid.uuid4().hex[:8]}"
+    raw = loader._write_engine().raw_connection()
+    try:
+        with raw.cursor() as cur:
+            cur.execute(f'CREATE TABLE "{table}" (_id serial PRIMARY KEY, _full_text tsvector, '
+                        '"w" text, "k0" text, "Mixed Case" text, so int)')
+            cur.execute(
+                f'INSERT INTO "{table}" ("w", "k0", "Mixed Case", so) SELECT '
+                "CASE WHEN g % 5 = 0 THEN NULL ELSE 'Sở ' || (g % 3) END, "
+                "CASE g % 4 WHEN 0 THEN NULL WHEN 1 THEN E'\\x01' ELSE 'Cấp phép' END, "
+                "CASE WHEN g % 60 = 0 THEN NULL ELSE 'Đã trả kết quả' END, g "
+                "FROM generate_series(1, 600) g")
+        raw.commit()
+        assert loader.fill_words(table) == 600
+        with raw.cursor() as cur:
+            cur.execute(f'SELECT count(*) FROM "{table}" WHERE _full_text IS DISTINCT FROM '
+                        f"to_tsvector(%s, concat_ws(' ', \"w\", \"k0\", \"Mixed Case\"))",
+                        (loader.fts_lang(),))
+            assert cur.fetchone()[0] == 0
+            found = words.lookups(cur, table, ["w", "k0", "Mixed Case"])
+            assert [lk.columns for lk in found] == [("w", "k0", "Mixed Case")]
+    finally:
+        raw.rollback()
+        with raw.cursor() as cur:
+            cur.execute(f'DROP TABLE IF EXISTS "{table}"')
+        raw.commit()
+        raw.close()
