@@ -431,7 +431,8 @@ def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> in
 
 
 def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
-    """Fill the empty words by batches of ``_id``s, each its own short transaction."""
+    """Fill the empty words by batches of ``_id``s, each its own short transaction; the words
+    of repeated values computed once (:mod:`.words`), as by :func:`_rebuild_with_words`."""
     rid = sql.Identifier(resource_id)
     raw, cur = _autocommit_cursor()
     filled = 0
@@ -440,13 +441,22 @@ def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
             "AND NOT attisdropped AND atttypid = 'text'::regtype AND left(attname, 1) <> '_' "
             "ORDER BY attnum", (rid.as_string(cur),))
-        expr = _full_text_expr([r[0] for r in cur.fetchall()])
+        text_columns = [r[0] for r in cur.fetchall()]
+        row_words, joins = words.words_by_value(
+            cur, text_columns, fts_lang(), words.lookups(cur, resource_id, text_columns))
+        cur.execute("SET enable_mergejoin = off")  # reset below: the pool's connection
         cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
         for low in range(0, cur.fetchone()[0], batch_rows):
+            # no parameters: a '%' in a value of a lookup is not a placeholder
             cur.execute(sql.SQL(
-                "UPDATE {} SET _full_text = {} WHERE _id > %s AND _id <= %s "
-                "AND _full_text IS NULL").format(rid, expr), (low, low + batch_rows))
+                "UPDATE {rid} AS u SET _full_text = s.words FROM (SELECT t._id, {words} AS words "
+                "FROM {rid} AS t {joins} WHERE t._id > {low} AND t._id <= {high} "
+                "AND t._full_text IS NULL) AS s WHERE u._id = s._id AND u._id > {low} "
+                "AND u._id <= {high} AND u._full_text IS NULL").format(
+                rid=rid, words=row_words, joins=joins, low=sql.Literal(low),
+                high=sql.Literal(low + batch_rows)))
             filled += cur.rowcount
+        cur.execute("RESET enable_mergejoin")
     finally:
         _release(raw)
     return filled

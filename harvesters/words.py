@@ -56,11 +56,11 @@ def _sample(cur: Any, table: str, columns: list[str]) -> list[tuple[str | None, 
     cur.execute("SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int",
                 (sql.Identifier(table).as_string(cur),))
     pages = cur.fetchone()[0] or 1
-    cur.execute(sql.SQL("SELECT {} FROM {} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)").format(
+    cur.execute(sql.SQL("SELECT {} FROM {} TABLESAMPLE SYSTEM ({}) REPEATABLE (0)").format(
         sql.SQL(", ").join(sql.SQL("left({}, {})").format(sql.Identifier(c),
                                                           sql.Literal(MAX_CHARS + 1))
                            for c in columns),
-        sql.Identifier(table)), (min(100.0, 100.0 * SAMPLE_PAGES / pages),))
+        sql.Identifier(table), sql.Literal(min(100.0, 100.0 * SAMPLE_PAGES / pages))))
     return cur.fetchall()
 
 

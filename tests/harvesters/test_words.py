@@ -51,9 +51,11 @@ def test_a_lookup_keeps_the_most_frequent_keys_within_its_size(monkeypatch):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_names():
+@pytest.mark.parametrize("own_index", [False, True])
+def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_names(own_index):
     """Columns named as the lookups' own columns, NULLs, an all-NULL row, "\\x01" (the key of a
-    NULL): the words by value equal ``to_tsvector`` of the whole row."""
+    NULL), a '%': the words by value equal ``to_tsvector`` of the whole row, whether the table is
+    written again or (with an index of its own) filled by UPDATE."""
     table = f"_kiem_thu_words_{uuid.uuid4().hex[:8]}"
     raw = loader._write_engine().raw_connection()
     try:
@@ -64,8 +66,10 @@ def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_
                 f'INSERT INTO "{table}" ("w", "k0", "Mixed Case", so) SELECT '
                 "CASE WHEN g % 5 = 0 THEN NULL ELSE 'Sở ' || (g % 3) END, "
                 "CASE g % 4 WHEN 0 THEN NULL WHEN 1 THEN E'\\x01' ELSE 'Cấp phép' END, "
-                "CASE WHEN g % 60 = 0 THEN NULL ELSE 'Đã trả kết quả' END, g "
-                "FROM generate_series(1, 600) g")
+                "CASE WHEN g % 60 = 0 THEN NULL WHEN g % 2 = 0 THEN 'Tăng 5%' "
+                "ELSE 'Đã trả kết quả' END, g FROM generate_series(1, 600) g")
+            if own_index:
+                cur.execute(f'CREATE INDEX ON "{table}" (so)')
         raw.commit()
         assert loader.fill_words(table) == 600
         with raw.cursor() as cur:
