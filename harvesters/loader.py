@@ -444,7 +444,9 @@ def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
         text_columns = [r[0] for r in cur.fetchall()]
         row_words, joins = words.words_by_value(
             cur, text_columns, fts_lang(), words.lookups(cur, resource_id, text_columns))
-        cur.execute("SET enable_mergejoin = off")  # reset below: the pool's connection
+        # hash joins (the lookups, the batch to its rows): without statistics yet the planner
+        # would loop over the lookup for each row; reset below (the pool's connection)
+        cur.execute("SET enable_mergejoin = off; SET enable_nestloop = off")
         cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
         for low in range(0, cur.fetchone()[0], batch_rows):
             # no parameters: a '%' in a value of a lookup is not a placeholder
@@ -456,7 +458,7 @@ def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
                 rid=rid, words=row_words, joins=joins, low=sql.Literal(low),
                 high=sql.Literal(low + batch_rows)))
             filled += cur.rowcount
-        cur.execute("RESET enable_mergejoin")
+        cur.execute("RESET enable_mergejoin; RESET enable_nestloop")
     finally:
         _release(raw)
     return filled
