@@ -4,8 +4,9 @@
 Vietnamese text), yet harvested tables repeat their values: agencies, procedures, states, commune
 codes. The words of a row are the concatenation (``tsvector || tsvector``) of the words of its
 text columns, so the words of each repeated value are computed once, in a lookup joined to the
-rows; a value missing from the lookup (a unique code, a value the sample did not see) is parsed
-in its row, and consecutive parsed columns in one ``to_tsvector`` call as before.
+rows; columns without a lookup (a unique code) are parsed in each row, consecutive ones in one
+``to_tsvector`` call as before, and a row whose value the lookup lacks (the sample did not see
+it) is parsed whole.
 
 The result is the same ``tsvector`` as ``to_tsvector(config, concat_ws(' ', columns…))``:
 the same lexemes and positions (``||`` shifts the positions of its right operand by the last
@@ -13,7 +14,8 @@ position of its left one), for a configuration whose dictionaries drop no word, 
 ``simple`` (``ckan.datastore.default_fts_lang`` here). A configuration with stop words (``english``)
 gives the same lexemes, so ``q`` finds the same rows, but a stop word ending a column is no
 longer counted in the positions of the next ones (``ts_rank`` of a several-word ``q`` may
-differ a little). A row with a ``<`` in its text is parsed whole: only an XML tag
+differ a little). A row with a ``<`` in its text is parsed whole (such values are kept out of
+the lookups): only an XML tag
 (``<a href="x y">``) is a token with a space in it, so only then could a token span two columns.
 
 Which values repeat is learnt from a sample of the table's pages (``TABLESAMPLE SYSTEM``): a
