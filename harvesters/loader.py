@@ -21,8 +21,9 @@ the old table are only blocked for the few statements of the swap.
 A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
 filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
 ``ckan jobs worker``): the table is written once more with its words (``CREATE TABLE … AS``,
-the words computed by PostgreSQL's parallel workers) and swapped in, then the index is built
-``CONCURRENTLY``. Until the swap, a ``q`` full-text search of the new version finds nothing.
+the words of each repeated value computed once and joined (:mod:`.words`), the rest by
+PostgreSQL's parallel workers) and swapped in, then the index is built ``CONCURRENTLY``.
+Until the swap, a ``q`` full-text search of the new version finds nothing.
 The primary key of such a table is built by the job too, on the table it writes (building it in
 the load as well cost 0.3 s per million rows, for a table the job replaces): every path of the
 job makes it (:func:`ensure_primary_key`), and the load makes it itself when the job cannot be
@@ -45,6 +46,8 @@ from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from psycopg2 import sql
+
+from . import words
 
 log = logging.getLogger(__name__)
 
@@ -359,7 +362,7 @@ def _release(raw: Any) -> None:
     raw.close()
 
 
-def fill_words(resource_id: str, workers: int | None = None) -> int:
+def fill_words(resource_id: str, workers: int | None = None, *, by_value: bool = True) -> int:
     """Fill the empty ``_full_text`` of ``resource_id`` (the words of its text columns); the
     table is searchable by ``q`` when this returns. Returns the number of rows filled.
 
@@ -370,6 +373,10 @@ def fill_words(resource_id: str, workers: int | None = None) -> int:
     it. Several times cheaper than an ``UPDATE`` of every row (a new version of each row, and of
     its primary key entry). A table with other indexes or views (made through the DataStore API)
     is filled by :func:`_fill_by_update` instead.
+
+    The words of a value that repeats are computed once (:mod:`.words`: the same ``tsvector``
+    as ``to_tsvector`` of the whole row); ``by_value=False`` parses every row whole, as before
+    issue 13 (the baseline of bench/bench_full_text.py).
     """
     if not table_exists(resource_id):
         return 0
@@ -383,9 +390,10 @@ def fill_words(resource_id: str, workers: int | None = None) -> int:
             raw.rollback()
             ensure_primary_key(resource_id)  # _fill_by_update reads by ranges of _id
             return _fill_by_update(resource_id) if how == "update" else 0
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the primary key, as load
         cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
                     (str(full_text_workers() if workers is None else workers),))
-        filled = _rebuild_with_words(cur, resource_id)
+        filled = _rebuild_with_words(cur, resource_id, by_value)
         raw.commit()
         return filled
     except BaseException:
@@ -409,7 +417,7 @@ def _how_to_fill(cur: Any, resource_id: str) -> str:
     return "rebuild" if cur.fetchone() == (0, 0) else "update"
 
 
-def _rebuild_with_words(cur: Any, resource_id: str) -> int:
+def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> int:
     """The table written again with its words and swapped in (inside the caller's
     transaction, which holds a SHARE lock on it); the number of rows."""
     rid = sql.Identifier(resource_id)
@@ -420,14 +428,22 @@ def _rebuild_with_words(cur: Any, resource_id: str) -> int:
                 "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
                 "ORDER BY a.attnum", (rid.as_string(cur),))
     columns = cur.fetchall()
-    words = _full_text_expr([n for n, is_text, _c, _d in columns
-                             if is_text and not n.startswith("_")])
+    text_columns = [n for n, is_text, _c, _d in columns if is_text and not n.startswith("_")]
+    if by_value:
+        found = words.lookups(cur, resource_id, text_columns)
+        row_words, joins = words.words_by_value(cur, text_columns, fts_lang(), found)
+        # a lookup of several columns is hashed (the planner would rather sort the table), and
+        # the cheap words are not worth compiling (JIT) in each process
+        cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
+    else:  # every row parsed whole (before issue 13; kept for bench/bench_full_text.py)
+        row_words, joins = _full_text_expr(text_columns), sql.SQL("")
     select = sql.SQL(", ").join(
-        sql.SQL("coalesce(_full_text, {}) AS _full_text").format(words) if name == "_full_text"
-        else sql.Identifier(name) for name, *_rest in columns)
+        sql.SQL("coalesce(t._full_text, {}) AS _full_text").format(row_words)
+        if name == "_full_text" else sql.SQL("t.{}").format(sql.Identifier(name))
+        for name, *_rest in columns)
     cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(stage)))
-    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}").format(
-        sql.Identifier(stage), select, rid))
+    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {} AS t {}").format(
+        sql.Identifier(stage), select, rid, joins))
     count = cur.rowcount
     id_default = next(d for name, _t, _c, d in columns if name == "_id")
     cur.execute(sql.SQL("ALTER TABLE {0} ALTER COLUMN _id SET NOT NULL, ALTER COLUMN _id SET "
@@ -451,7 +467,8 @@ def _rebuild_with_words(cur: Any, resource_id: str) -> int:
 
 
 def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
-    """Fill the empty words by batches of ``_id``s, each its own short transaction."""
+    """Fill the empty words by batches of ``_id``s, each its own short transaction; the words
+    of repeated values computed once (:mod:`.words`), as by :func:`_rebuild_with_words`."""
     rid = sql.Identifier(resource_id)
     raw, cur = _autocommit_cursor()
     filled = 0
@@ -460,13 +477,24 @@ def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
             "AND NOT attisdropped AND atttypid = 'text'::regtype AND left(attname, 1) <> '_' "
             "ORDER BY attnum", (rid.as_string(cur),))
-        expr = _full_text_expr([r[0] for r in cur.fetchall()])
+        text_columns = [r[0] for r in cur.fetchall()]
+        row_words, joins = words.words_by_value(
+            cur, text_columns, fts_lang(), words.lookups(cur, resource_id, text_columns))
+        # hash joins (the lookups, the batch to its rows): without statistics yet the planner
+        # would loop over the lookup for each row; reset below (the pool's connection)
+        cur.execute("SET enable_mergejoin = off; SET enable_nestloop = off")
         cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
         for low in range(0, cur.fetchone()[0], batch_rows):
+            # no parameters: a '%' in a value of a lookup is not a placeholder
             cur.execute(sql.SQL(
-                "UPDATE {} SET _full_text = {} WHERE _id > %s AND _id <= %s "
-                "AND _full_text IS NULL").format(rid, expr), (low, low + batch_rows))
+                "UPDATE {rid} AS u SET _full_text = s.words FROM (SELECT t._id, {words} AS words "
+                "FROM {rid} AS t {joins} WHERE t._id > {low} AND t._id <= {high} "
+                "AND t._full_text IS NULL) AS s WHERE u._id = s._id AND u._id > {low} "
+                "AND u._id <= {high} AND u._full_text IS NULL").format(
+                rid=rid, words=row_words, joins=joins, low=sql.Literal(low),
+                high=sql.Literal(low + batch_rows)))
             filled += cur.rowcount
+        cur.execute("RESET enable_mergejoin; RESET enable_nestloop")
     finally:
         _release(raw)
     return filled

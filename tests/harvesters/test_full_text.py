@@ -165,3 +165,64 @@ def test_the_words_are_those_of_the_configuration_q_searches_with(
     assert datastore_rows(resource_id, q="ngày", limit=0)["total"] == ROWS // 3
     assert datastore_rows(resource_id, q="nghỉ do ốm", limit=0)["total"] == ROWS // 3
     assert datastore_rows(resource_id, q="An", limit=0)["total"] == ROWS
+
+
+@pytest.fixture()
+def repeating_table(owner_conn, scratch_schema) -> str:
+    """A harvested table as they come: a unique code, then agencies, procedures and notes that
+    repeat (with NULLs, an empty string, hyphens, an e-mail, a decimal), and in a few rows an
+    XML tag cut between two columns (``<b`` | ``class="x y">``), which the parser reads as one
+    token (no words) in the whole row but as words in each column alone."""
+    with owner_conn.cursor() as cur:
+        cur.execute("CREATE TABLE kiem_thu.ho_tich (ma_ho_so text, so_thu_tu int, co_quan text, "
+                    "thu_tuc text, ghi_chu text)")
+        cur.execute(
+            "INSERT INTO kiem_thu.ho_tich SELECT 'HS-' || lpad(g::text, 6, '0'), g, "
+            "CASE g % 4 WHEN 0 THEN NULL WHEN 1 THEN 'UBND xã Mỹ Yên' WHEN 2 THEN 'Sở Tư pháp' "
+            "ELSE 'Phòng Tài nguyên – Môi trường' END, "
+            "CASE WHEN g % 50 = 0 THEN 'Nộp <b' WHEN g % 3 = 0 THEN 'Cấp bản sao (1.5 ngày)' "
+            "WHEN g % 3 = 1 THEN 'Đăng ký khai sinh' ELSE 'Liên hệ: hotro@longan.gov.vn' END, "
+            "CASE WHEN g % 50 = 0 THEN 'class=\"x y\"> kèm' WHEN g % 2 = 0 THEN 'Long-An' "
+            f"ELSE '' END FROM generate_series(1, {ROWS}) g")
+    return "kiem_thu.ho_tich"
+
+
+QUERIES = ("Yên", "sở tư pháp", "hotro@longan.gov.vn", "Long-An", "an", "1.5 ngày", "HS-000150",
+           "000150", "class", "kèm", "nộp", "khai sinh Mỹ Yên", "môi trường")
+
+
+@pytest.mark.ckan_config("ckanext.longan_opendata.harvest.full_text_inline_rows", "100")
+def test_the_words_computed_by_value_are_those_of_the_whole_row(
+        shared_database, reader_env, sysadmin, org, repeating_table):
+    """The job computes the words of each repeated value once (harvesters/words.py): every row
+    gets the same tsvector as ``to_tsvector`` of its whole text, so ``q`` finds the same rows
+    (and ranks them the same)."""
+    from ckanext.longan_opendata.harvesters import words
+
+    tk.get_action("job_clear")({"ignore_auth": True}, {})
+    resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
+    text_columns = ["ma_ho_so", "co_quan", "thu_tuc", "ghi_chu"]
+    whole = (f"to_tsvector('{loader.fts_lang()}', concat_ws(' ', "
+             f"{', '.join(text_columns)}))")
+    with loader._write_engine().connect() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        found = words.lookups(cur, resource_id, text_columns)
+    # the agencies, procedures and notes go together: one lookup of their tuples
+    assert [lk.columns for lk in found] == [("co_quan", "thu_tuc", "ghi_chu")]
+    assert loader.fill_full_text(resource_id) == ROWS
+    with loader._write_engine().connect() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        cur.execute(f'SELECT count(*) FROM "{resource_id}" WHERE _full_text IS DISTINCT FROM '
+                    f"{whole}")
+        assert cur.fetchone()[0] == 0
+        for q in QUERIES:
+            cur.execute(f'SELECT so_thu_tu FROM "{resource_id}" WHERE {whole} @@ '
+                        "plainto_tsquery(%s, %s) ORDER BY so_thu_tu", (loader.fts_lang(), q))
+            expected = [r[0] for r in cur.fetchall()]
+            found_by_q = datastore_rows(resource_id, q=q, sort="so_thu_tu", limit=ROWS,
+                                        fields="so_thu_tu")
+            assert [r["so_thu_tu"] for r in found_by_q["records"]] == expected, q
+    # the cut tag: the words of the whole row, not those of each column
+    assert datastore_rows(resource_id, q="class", limit=0)["total"] == 0
+    assert datastore_rows(resource_id, q="kèm", limit=0)["total"] == ROWS // 50
+    assert datastore_rows(resource_id, q="HS-000150", limit=0)["total"] == 1
