@@ -9,12 +9,12 @@ Needs the demo shared database ``longan_shared_bench_<site>`` that bench/bench_h
 - ``copy`` (the baseline): the rows ``COPY``-ed from the source (``COPY TO STDOUT`` → pipe →
   ``COPY FROM``), as the harvester loads them;
 - a table shaped as the loader leaves a large one (``_id`` primary key, ``_full_text`` empty, the
-  DataStore's trigger, frozen rows), filled by ``loader.fill_words`` (what makes it searchable
+  DataStore's trigger, frozen rows), filled by ``full_text.fill_words`` (what makes it searchable
   by ``q``; the text search configuration of ``ckan.datastore.default_fts_lang``):
   ``whole rows``: every row parsed whole (``to_tsvector(concat_ws(…))``, the job before this
   issue); ``by value``: the words of each repeated value computed once
   (harvesters/words.py); the two in alternate order from round to round;
-- ``index``: ``loader.index_full_text`` after the second (the DataStore's index method,
+- ``index``: ``full_text.index_full_text`` after the second (the DataStore's index method,
   ``CONCURRENTLY``, then ``VACUUM ANALYZE``): a speed matter, ``q`` finds the rows before it.
 
 With ``--workers 0``, also the CPU seconds of the PostgreSQL backends (source and DataStore,
@@ -97,7 +97,7 @@ def _mismatches(dst, config: str) -> int:
 
 
 def one_round(src, dst, rows: int, workers: int, number: int, check: bool) -> dict[str, float]:
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables, full_text
 
     databases = (src.info.dbname, dst.info.dbname)
     cpu = _backends_cpu(databases)
@@ -109,14 +109,14 @@ def one_round(src, dst, rows: int, workers: int, number: int, check: bool) -> di
     for label, by_value in variants if number % 2 == 0 else variants[::-1]:
         _harvested_table(dst)
         cpu = _backends_cpu(databases)
-        out[label] = _timed(lambda b=by_value: loader.fill_words(TABLE, workers, by_value=b))
+        out[label] = _timed(lambda b=by_value: full_text.fill_words(TABLE, workers, by_value=b))
         cpus[label + " cpu"] = _backends_cpu(databases) - cpu
-    out["index"] = _timed(lambda: loader.index_full_text(TABLE))
+    out["index"] = _timed(lambda: full_text.index_full_text(TABLE))
     if workers == 0 and cpus["copy cpu"] > 0:
         out.update(cpus)
     if check:
         print(f"  rows whose words differ from to_tsvector of the whole row: "
-              f"{_mismatches(dst, loader.fts_lang())} of {rows:,}", flush=True)
+              f"{_mismatches(dst, datastore_tables.fts_lang())} of {rows:,}", flush=True)
     return out
 
 
@@ -139,7 +139,7 @@ def main() -> None:
     from sqlalchemy.engine import make_url
 
     from ckanext.longan_opendata.demo import shared_db
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables
 
     tk, _user, _org = _setup(str(Path(args.config).resolve()))
     src = psycopg2.connect(host="127.0.0.1", user=shared_db.READER,
@@ -148,7 +148,7 @@ def main() -> None:
     url = make_url(tk.config.get("ckan.datastore.write_url"))
     dst = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
                            password=url.password, dbname=url.database)
-    print(f"text search configuration {loader.fts_lang()}, index "
+    print(f"text search configuration {datastore_tables.fts_lang()}, index "
           f"{tk.config.get('ckan.datastore.default_fts_index_method')}, {args.workers} workers",
           flush=True)
     print(f"load average before: {os.getloadavg()}", flush=True)

@@ -141,7 +141,7 @@ def child(args) -> None:
         {"ignore_auth": True}, {"resource_id": dataset["resources"][0]["id"],
                                 "limit": 0, "include_total": True})["total"]
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables
 
     resource_id = dataset["resources"][0]["id"]
     out = {"seconds": seconds, "rows": rows, "maxrss_mb": maxrss_mb, "stages": stages}
@@ -152,7 +152,7 @@ def child(args) -> None:
     # (--compare) today's job before issue 13: English words and a GiST index
     from ckan.tests.helpers import changed_config
 
-    for label, lang, method in (("full_text", loader.fts_lang(), None),
+    for label, lang, method in (("full_text", datastore_tables.fts_lang(), None),
                                 ("english", "english", "gist")):
         if label == "english":
             if not args.compare:
@@ -167,10 +167,10 @@ def child(args) -> None:
 
 def _time_full_text(tk, resource_id: str, rows: int, label: str, out: dict) -> None:
     """Time the full-text job of ``resource_id``: searchable by ``q``, then its index."""
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import full_text
 
     started = time.perf_counter()
-    out[label + "_rows"] = loader.fill_words(resource_id)
+    out[label + "_rows"] = full_text.fill_words(resource_id)
     assert out[label + "_rows"] == rows, out
     out[label + "_searchable_s"] = time.perf_counter() - started
     search = tk.get_action("datastore_search")
@@ -181,7 +181,7 @@ def _time_full_text(tk, resource_id: str, rows: int, label: str, out: dict) -> N
     assert found["total"] >= done["total"] > 0, (found["total"], done["total"])
     out[label + "_q_total"] = found["total"]
     started = time.perf_counter()
-    loader.index_full_text(resource_id)
+    full_text.index_full_text(resource_id)
     out[label + "_index_s"] = time.perf_counter() - started
 
 
@@ -189,13 +189,13 @@ def _reset_full_text(resource_id: str) -> None:
     """Empty ``_full_text`` and drop its index (to time the fill again, not timed)."""
     from psycopg2 import sql
 
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables
 
-    raw = loader._write_engine().raw_connection()
+    raw = datastore_tables.write_engine().raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
-                sql.Identifier(loader.index_name(resource_id, '"_full_text"'))))
+                sql.Identifier(datastore_tables.index_name(resource_id, '"_full_text"'))))
             rid = sql.Identifier(resource_id)  # without the trigger, which would fill them
             cur.execute(sql.SQL("ALTER TABLE {} DISABLE TRIGGER zfulltext").format(rid))
             cur.execute(sql.SQL("UPDATE {} SET _full_text = NULL").format(rid))
@@ -342,7 +342,7 @@ def main() -> None:
         return child(args)
 
     from ckanext.longan_opendata.demo import shared_db
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables, full_text
 
     tk, user, org = _setup(args.config)
     shared_name = _db_name(tk.config.get("ckan.site_id"))
@@ -390,7 +390,7 @@ def main() -> None:
           flush=True)
     for run in (small, big):
         print(f"full text         {run['rows']:>9,} rows: searchable by q after "
-              f"{run['full_text_searchable_s']:.1f} s ({loader.full_text_workers()} parallel "
+              f"{run['full_text_searchable_s']:.1f} s ({full_text.full_text_workers()} parallel "
               f"workers, "
               f"{run['full_text_rows']:,} rows filled), index {run['full_text_index_s']:.1f} s",
               flush=True)
@@ -400,7 +400,7 @@ def main() -> None:
     print(f"full text / COPY ({big['rows']:,} rows): searchable "
           f"{big['full_text_searchable_s'] / copy_big:.1f}x, with its index "
           f"{(big['full_text_searchable_s'] + big['full_text_index_s']) / copy_big:.1f}x; "
-          f"(words {loader.fts_lang()}, index "
+          f"(words {datastore_tables.fts_lang()}, index "
           f"{tk.config.get('ckan.datastore.default_fts_index_method')}); the job before "
           f"(words english, index gist): searchable "
           f"{big['english_searchable_s'] / copy_big:.1f}x, with its index "

@@ -191,7 +191,7 @@ def _check(model, harvest_model, job_id: str, org_id: str, tag: str, tables: int
     """Every table imported exactly once (raises AssertionError otherwise); the counts."""
     from ckanext.activity.model import Activity
 
-    from ckanext.longan_opendata.harvesters import loader
+    from ckanext.longan_opendata.harvesters import datastore_tables
 
     objects = model.Session.query(harvest_model.HarvestObject).filter_by(
         harvest_job_id=job_id).all()
@@ -205,7 +205,7 @@ def _check(model, harvest_model, job_id: str, org_id: str, tag: str, tables: int
     assert len(datasets) == tables == len({o.package_id for o in objects}), len(datasets)
     assert {p.id for p in datasets} == {o.package_id for o in objects}
     resource_ids = [r.id for p in datasets for r in p.resources]
-    stored = sum(loader.table_exists(rid) for rid in resource_ids)
+    stored = sum(datastore_tables.table_exists(rid) for rid in resource_ids)
     assert len(resource_ids) == stored == tables, (len(resource_ids), stored)
     once = sum(sorted(a.activity_type for a in model.Session.query(Activity)
                       .filter_by(object_id=p.id)) == ONE_IMPORT for p in datasets)

@@ -5,7 +5,8 @@
   :mod:`.claim` (one delivery per object), :mod:`.sql` (``longan_sql``, the shared databases, with
   :mod:`.sql_config` and :mod:`.sql_source`), :mod:`.api` (``longan_api``, the LGSP and REST
   services, with :mod:`.api_config` and :mod:`.http_client`), :mod:`.loader` (COPY into the
-  DataStore);
+  DataStore, on the tables of :mod:`.datastore_tables`, from the rows :mod:`.copy_text` writes),
+  :mod:`.full_text` (the job that fills a large table's words, :mod:`.words`);
 - who may administer sources (:mod:`.admin_auth`), who may read harvest metadata
   (:mod:`.visibility`), the reviewer's approval of ``auto_publish`` (:mod:`.approval`, its API in
   :mod:`.approval_actions`, its notice in :mod:`.helpers`, its button in :mod:`.views`);

@@ -56,7 +56,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.longan_opendata.lang import Message
 from ckanext.longan_opendata.security import netguard
 
-from . import base, completeness, loader
+from . import base, completeness, copy_text, loader
 from .api_config import SECRET_OF, TYPES, check_api_config
 from .config import ConfigError, check_connection_enabled, err
 from .http_client import ApiError, Client, dig, page_query
@@ -218,7 +218,7 @@ class LonganApiHarvester(base.LonganHarvester):
                         yield json.loads(line)
 
             def feed(copy_from: Any) -> None:
-                stream = loader.CopyTextStream(columns, rows())
+                stream = copy_text.CopyTextStream(columns, rows())
                 copy_from(stream)
                 if stream.problems:
                     shown = "; ".join(str(Message(

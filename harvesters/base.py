@@ -26,7 +26,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.lang import Message, in_default, in_language
 
-from . import completeness, loader
+from . import completeness, datastore_tables, loader
 from .claim import Claim, outcome
 from .config import DEFAULT_LICENCE, METADATA_FIELDS, ConfigError, slugify
 from .search_commit import deferred_commits
@@ -376,7 +376,7 @@ class LonganHarvester(HarvesterBase):
             dataset = self._save_dataset(obj, config, meta, resource, package_id)
         except Exception:
             if new_table:
-                loader.drop_table(resource_id)
+                datastore_tables.drop_table(resource_id)
             raise
         content.update({"resource_id": resource_id, "table_version": version,
                         "columns": [list(c) for c in new_columns], "rows": rows,

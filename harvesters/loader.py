@@ -19,7 +19,7 @@ Anything failing before the commit rolls back: the previous complete version sta
 the old table are only blocked for the few statements of the swap.
 
 A larger table is readable (filters, sorting, SQL) as soon as it is committed; its full text is
-filled afterwards by a background job (``fill_full_text`` on CKAN's job queue, run by
+filled afterwards by a background job (:func:`.full_text.fill_full_text` on CKAN's job queue, run by
 ``ckan jobs worker``): the table is written once more with its words (``CREATE TABLE … AS``,
 the words of each repeated value computed once and joined (:mod:`.words`), the rest by
 PostgreSQL's parallel workers) and swapped in, then the index is built ``CONCURRENTLY``.
@@ -33,21 +33,20 @@ so doing it inside the harvest would hold a large table back for the sake of its
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import hashlib
 import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 from psycopg2 import sql
 
-from . import words
+from .datastore_tables import fts_method, full_text_expr, index_name, write_engine
+from .full_text import ensure_primary_key, fill_full_text
 
 log = logging.getLogger(__name__)
 
@@ -75,39 +74,6 @@ class LoadError(Exception):
         self.column = column
 
 
-def _write_engine():
-    from ckanext.datastore.backend.postgres import get_write_engine
-
-    return get_write_engine()
-
-
-def index_name(resource_id: str, field_str: str) -> str:
-    """The name the DataStore gives an index (``_generate_index_name`` of its backend)."""
-    return hashlib.sha1((resource_id + field_str).encode("utf-8")).hexdigest()  # noqa: S324
-
-
-def table_exists(resource_id: str) -> bool:
-    with _write_engine().connect() as conn:
-        raw = conn.connection.dbapi_connection
-        with raw.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = %s",
-                        (resource_id,))
-            return cur.fetchone() is not None
-
-
-def drop_table(resource_id: str) -> None:
-    engine = _write_engine()
-    raw = engine.raw_connection()
-    try:
-        with raw.cursor() as cur:
-            cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(
-                sql.Identifier(resource_id)))
-            cur.execute("DELETE FROM _table_stats WHERE resource_id = %s", (resource_id,))
-        raw.commit()
-    finally:
-        raw.close()
-
-
 _LINE = re.compile(r"line (\d+)(?:, column ([^:]+))?")
 
 
@@ -120,27 +86,6 @@ def _copy_error(exc: Exception) -> LoadError:
         row, column = int(found.group(1)), found.group(2)
         return LoadError(primary, row=row, column=column)
     return LoadError(primary)
-
-
-def fts_lang() -> str:
-    """The text search configuration of the DataStore's ``q`` (``plainto_tsquery(lang, q)``):
-    ``ckan.datastore.default_fts_lang``. The words of a harvested table are computed with the
-    same one, so that a ``q`` finds them whatever the database's default configuration."""
-    return tk.config.get("ckan.datastore.default_fts_lang") or "english"
-
-
-def _full_text_expr(text_columns: list[str]) -> sql.Composable:
-    """``_full_text`` of a row: the words of its text columns (NULL-safe), in the text search
-    configuration of :func:`fts_lang`."""
-    if not text_columns:
-        return sql.SQL("NULL::tsvector")
-    return sql.SQL("to_tsvector({}::regconfig, concat_ws(' ', {}))").format(
-        sql.Literal(fts_lang()), sql.SQL(", ").join(sql.Identifier(c) for c in text_columns))
-
-
-def _fts_method() -> sql.SQL:
-    method = tk.config.get("ckan.datastore.default_fts_index_method") or "gist"
-    return sql.SQL(method if method in ("gist", "gin") else "gist")
 
 
 def inline_full_text_rows() -> int:
@@ -159,7 +104,7 @@ def load(resource_id: str, columns: list[Column], feed: Callable[[Any], None],
     commit; the key is made here when it cannot be queued).
     """
     stage = "_longan_stage_" + hashlib.sha1(resource_id.encode()).hexdigest()[:16]  # noqa: S324
-    engine = _write_engine()
+    engine = write_engine()
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -244,9 +189,9 @@ def _index_full_text(cur: Any, stage: str, columns: list[Column]) -> None:
     """Fill ``_full_text`` of the staging table and build its index (a small table)."""
     stage_id = sql.Identifier(stage)
     cur.execute(sql.SQL("UPDATE {} SET _full_text = {}").format(
-        stage_id, _full_text_expr([c.id for c in columns if c.type in TEXTUAL])))
+        stage_id, full_text_expr([c.id for c in columns if c.type in TEXTUAL])))
     cur.execute(sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
-        sql.Identifier(stage + "_fts"), stage_id, _fts_method()))
+        sql.Identifier(stage + "_fts"), stage_id, fts_method()))
 
 
 def _swap_in(cur: Any, stage: str, resource_id: str, inline: bool) -> None:
@@ -304,351 +249,3 @@ def _queue_full_text(resource_id: str, rows: int) -> bool:
     return True
 
 
-def ensure_primary_key(resource_id: str) -> None:
-    """Add the primary key on ``_id`` of the DataStore table ``resource_id`` (with the name
-    the DataStore gives it) if it has none: a large load leaves it to the full-text job."""
-    rid = sql.Identifier(resource_id)
-    raw = _write_engine().raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("SELECT to_regclass(%s)", (rid.as_string(cur),))
-        if cur.fetchone()[0] is None:
-            return
-        cur.execute("SET LOCAL statement_timeout = 0")
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(rid))
-        cur.execute("SELECT 1 FROM pg_index WHERE indrelid = %s::regclass AND indisprimary",
-                    (rid.as_string(cur),))
-        if cur.fetchone() is None:
-            cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_id)").format(
-                rid, sql.Identifier(resource_id + "_pkey")))
-        raw.commit()
-    finally:
-        raw.rollback()
-        raw.close()
-
-
-def full_text_workers() -> int:
-    return max(1, tk.asint(tk.config.get("ckanext.longan_opendata.harvest.full_text_workers")))
-
-
-def fill_full_text(resource_id: str, workers: int | None = None) -> int:
-    """Fill the empty ``_full_text`` of the DataStore table ``resource_id`` and build its index.
-
-    The background job of a large load: :func:`fill_words` (the table is searchable by ``q``
-    when it returns), then :func:`index_full_text`. Idempotent: a second run (or a run on a
-    table replaced meanwhile) only fills what is still empty. Returns the number of rows filled.
-    """
-    try:
-        filled = fill_words(resource_id, workers)
-    finally:  # a large load leaves the primary key to this job, whatever happens to it
-        ensure_primary_key(resource_id)
-    index_full_text(resource_id)
-    log.info("full text of %s: %d rows filled", resource_id, filled)
-    return filled
-
-
-def _autocommit_cursor() -> tuple[Any, Any]:
-    """(pool connection, cursor) in autocommit mode (each statement its own transaction)."""
-    raw = _write_engine().raw_connection()
-    raw.driver_connection.autocommit = True
-    cur = raw.driver_connection.cursor()
-    cur.execute("SET statement_timeout = 0")
-    return raw, cur
-
-
-def _release(raw: Any) -> None:
-    raw.driver_connection.autocommit = False  # as the pool hands it out
-    raw.close()
-
-
-def fill_words(resource_id: str, workers: int | None = None, *, by_value: bool = True) -> int:
-    """Fill the empty ``_full_text`` of ``resource_id`` (the words of its text columns); the
-    table is searchable by ``q`` when this returns. Returns the number of rows filled.
-
-    The table is written once more, whole, with its words (``CREATE TABLE … AS SELECT``, whose
-    words PostgreSQL computes with ``workers`` parallel workers besides its own process,
-    ``ckanext.longan_opendata.harvest.full_text_workers``), and swapped in, in one transaction:
-    readers go on meanwhile, writers (``datastore_upsert``, a new harvest of the table) wait for
-    it. Several times cheaper than an ``UPDATE`` of every row (a new version of each row, and of
-    its primary key entry). A table with other indexes or views (made through the DataStore API)
-    is filled by :func:`_fill_by_update` instead.
-
-    The words of a value that repeats are computed once (:mod:`.words`: the same ``tsvector``
-    as ``to_tsvector`` of the whole row); ``by_value=False`` parses every row whole, as before
-    issue 13 (the baseline of bench/bench_full_text.py).
-    """
-    if not table_exists(resource_id):
-        return 0
-    raw = _write_engine().raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("SET LOCAL statement_timeout = 0")
-        cur.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.Identifier(resource_id)))
-        how = _how_to_fill(cur, resource_id)
-        if how != "rebuild":
-            raw.rollback()
-            ensure_primary_key(resource_id)  # _fill_by_update reads by ranges of _id
-            return _fill_by_update(resource_id) if how == "update" else 0
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the primary key, as load
-        cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
-                    (str(full_text_workers() if workers is None else workers),))
-        filled = _rebuild_with_words(cur, resource_id, by_value)
-        raw.commit()
-        return filled
-    except BaseException:
-        raw.rollback()
-        raise
-    finally:
-        raw.close()
-
-
-def _how_to_fill(cur: Any, resource_id: str) -> str:
-    """``nothing`` (no empty words), ``rebuild`` (no index but the primary key, no view) or
-    ``update``."""
-    rid = sql.Identifier(resource_id)
-    cur.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE _full_text IS NULL)").format(rid))
-    if not cur.fetchone()[0]:
-        return "nothing"
-    cur.execute("SELECT (SELECT count(*) FROM pg_index WHERE indrelid = %(t)s::regclass "
-                "AND NOT indisprimary), (SELECT count(*) FROM pg_depend d JOIN pg_rewrite r "
-                "ON r.oid = d.objid WHERE d.refobjid = %(t)s::regclass)",
-                {"t": rid.as_string(cur)})
-    return "rebuild" if cur.fetchone() == (0, 0) else "update"
-
-
-def _rebuild_with_words(cur: Any, resource_id: str, by_value: bool = True) -> int:
-    """The table written again with its words and swapped in (inside the caller's
-    transaction, which holds a SHARE lock on it); the number of rows."""
-    rid = sql.Identifier(resource_id)
-    stage = "_longan_fts_" + hashlib.sha1(resource_id.encode()).hexdigest()[:16]  # noqa: S324
-    cur.execute("SELECT a.attname, a.atttypid = 'text'::regtype, col_description(a.attrelid, "
-                "a.attnum), pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
-                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
-                "ORDER BY a.attnum", (rid.as_string(cur),))
-    columns = cur.fetchall()
-    text_columns = [n for n, is_text, _c, _d in columns if is_text and not n.startswith("_")]
-    if by_value:
-        found = words.lookups(cur, resource_id, text_columns)
-        row_words, joins = words.words_by_value(cur, text_columns, fts_lang(), found)
-        # a lookup of several columns is hashed (the planner would rather sort the table), and
-        # the cheap words are not worth compiling (JIT) in each process
-        cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
-    else:  # every row parsed whole (before issue 13; kept for bench/bench_full_text.py)
-        row_words, joins = _full_text_expr(text_columns), sql.SQL("")
-    select = sql.SQL(", ").join(
-        sql.SQL("coalesce(t._full_text, {}) AS _full_text").format(row_words)
-        if name == "_full_text" else sql.SQL("t.{}").format(sql.Identifier(name))
-        for name, *_rest in columns)
-    cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(stage)))
-    cur.execute(sql.SQL("CREATE TABLE {} AS SELECT {} FROM {} AS t {}").format(
-        sql.Identifier(stage), select, rid, joins))
-    count = cur.rowcount
-    id_default = next(d for name, _t, _c, d in columns if name == "_id")
-    cur.execute(sql.SQL("ALTER TABLE {0} ALTER COLUMN _id SET NOT NULL, ALTER COLUMN _id SET "
-                        "DEFAULT {1}, ADD CONSTRAINT {2} PRIMARY KEY (_id)").format(
-        sql.Identifier(stage), sql.SQL(id_default), sql.Identifier(stage + "_pkey")))
-    for name, _t, comment, _d in columns:
-        if comment:
-            cur.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
-                sql.Identifier(stage), sql.Identifier(name), sql.Literal(comment)))
-    cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(rid))
-    cur.execute(sql.SQL("ALTER SEQUENCE {} OWNED BY {}._id").format(
-        sql.Identifier(resource_id + "__id_seq"), sql.Identifier(stage)))
-    cur.execute(sql.SQL("DROP TABLE {}").format(rid))
-    cur.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(stage), rid))
-    cur.execute(sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-        sql.Identifier(stage + "_pkey"), sql.Identifier(resource_id + "_pkey")))
-    cur.execute(sql.SQL(
-        "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
-        "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(rid))
-    return count
-
-
-def _fill_by_update(resource_id: str, batch_rows: int = 50_000) -> int:
-    """Fill the empty words by batches of ``_id``s, each its own short transaction; the words
-    of repeated values computed once (:mod:`.words`), as by :func:`_rebuild_with_words`."""
-    rid = sql.Identifier(resource_id)
-    raw, cur = _autocommit_cursor()
-    filled = 0
-    try:
-        cur.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-            "AND NOT attisdropped AND atttypid = 'text'::regtype AND left(attname, 1) <> '_' "
-            "ORDER BY attnum", (rid.as_string(cur),))
-        text_columns = [r[0] for r in cur.fetchall()]
-        row_words, joins = words.words_by_value(
-            cur, text_columns, fts_lang(), words.lookups(cur, resource_id, text_columns))
-        # hash joins (the lookups, the batch to its rows): without statistics yet the planner
-        # would loop over the lookup for each row; reset below (the pool's connection)
-        cur.execute("SET enable_mergejoin = off; SET enable_nestloop = off")
-        cur.execute(sql.SQL("SELECT coalesce(max(_id), 0) FROM {}").format(rid))
-        for low in range(0, cur.fetchone()[0], batch_rows):
-            # no parameters: a '%' in a value of a lookup is not a placeholder
-            cur.execute(sql.SQL(
-                "UPDATE {rid} AS u SET _full_text = s.words FROM (SELECT t._id, {words} AS words "
-                "FROM {rid} AS t {joins} WHERE t._id > {low} AND t._id <= {high} "
-                "AND t._full_text IS NULL) AS s WHERE u._id = s._id AND u._id > {low} "
-                "AND u._id <= {high} AND u._full_text IS NULL").format(
-                rid=rid, words=row_words, joins=joins, low=sql.Literal(low),
-                high=sql.Literal(low + batch_rows)))
-            filled += cur.rowcount
-        cur.execute("RESET enable_mergejoin; RESET enable_nestloop")
-    finally:
-        _release(raw)
-    return filled
-
-
-def index_full_text(resource_id: str) -> None:
-    """Build the full-text index of ``resource_id`` ``CONCURRENTLY`` (the DataStore's
-    ``default_fts_index_method``) and refresh the planner's statistics."""
-    if not table_exists(resource_id):
-        return
-    rid = sql.Identifier(resource_id)
-    raw, cur = _autocommit_cursor()
-    try:
-        cur.execute("SET maintenance_work_mem = '256MB'")
-        cur.execute(sql.SQL(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} (_full_text)").format(
-            sql.Identifier(index_name(resource_id, '"_full_text"')), rid, _fts_method()))
-        cur.execute(sql.SQL("VACUUM (ANALYZE) {}").format(rid))
-    finally:
-        _release(raw)
-
-
-# --------------------------------------------------------------- rows of Python values → COPY text
-def _copy_escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_INT = re.compile(r"^[+-]?\d+$")
-
-
-def convert(value: Any, kind: str) -> str:
-    """One value as PostgreSQL COPY text for a column of type ``kind``; ValueError if it is not."""
-    if value is None or value == "":
-        return "\\N"
-    if kind == "text":
-        if isinstance(value, dict | list):
-            return _copy_escape(json.dumps(value, ensure_ascii=False, sort_keys=True))
-        return _copy_escape(str(value))
-    if kind in ("int4", "int8"):
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, str) and _INT.match(value.strip()):
-            number = int(value.strip())
-            if kind == "int4" and not -2**31 <= number < 2**31:
-                raise ValueError
-            return str(number)
-        raise ValueError
-    if kind in ("numeric", "float8"):
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, int | float | decimal.Decimal):
-            return str(value)
-        return str(decimal.Decimal(str(value).strip()))  # raises InvalidOperation (a ValueError)
-    if kind == "date":
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat()
-        if isinstance(value, str) and _DATE.match(value):
-            return dt.date.fromisoformat(value).isoformat()
-        raise ValueError
-    if kind == "timestamp":
-        if isinstance(value, dt.datetime):
-            return value.isoformat(sep=" ")
-        if isinstance(value, str) and _DATETIME.match(value):
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat(sep=" ")
-        if isinstance(value, str) and _DATE.match(value):
-            return value
-        raise ValueError
-    if kind == "bool":
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if str(value).lower() in ("true", "t", "1", "yes", "có"):
-            return "t"
-        if str(value).lower() in ("false", "f", "0", "no", "không"):
-            return "f"
-        raise ValueError
-    return _copy_escape(str(value))
-
-
-@dataclass
-class RowProblem:
-    row: int
-    column: str
-    value: Any
-    kind: str
-
-
-class CopyTextStream:
-    """A file-like ``read(size)`` over rows of Python values, as PostgreSQL COPY text.
-
-    It hashes what it produces (``sha256``) and collects the rows whose values do not fit their
-    column types (``problems``; those rows are left out of the stream).
-    """
-
-    def __init__(self, columns: list[Column], rows: Iterable[Any], start_row: int = 1):
-        self.columns = columns
-        self._rows: Iterator[Any] = iter(rows)
-        self._buffer = bytearray()
-        self.sha256 = hashlib.sha256()
-        self.problems: list[RowProblem] = []
-        self.count = 0
-        self._row_number = start_row - 1
-
-    def _line(self, row: Any) -> bytes | None:
-        self._row_number += 1
-        cells = []
-        for i, column in enumerate(self.columns):
-            value = row.get(column.id) if isinstance(row, dict) else row[i]
-            try:
-                cells.append(convert(value, column.type))
-            except (ValueError, ArithmeticError):
-                self.problems.append(RowProblem(self._row_number, column.id, value, column.type))
-                return None
-        return ("\t".join(cells) + "\n").encode("utf-8")
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            try:
-                row = next(self._rows)
-            except StopIteration:
-                break
-            line = self._line(row)
-            if line is not None:
-                self._buffer += line
-                self.sha256.update(line)
-                self.count += 1
-        if size < 0:
-            size = len(self._buffer)
-        out = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return out
-
-    def drain(self) -> None:
-        """Consume everything (hash and problems only)."""
-        while self.read(1 << 20):
-            pass
-
-
-class HashingReader:
-    """Wraps a binary file: ``read`` passes the bytes through and hashes them."""
-
-    def __init__(self, raw: IO[bytes]):
-        self.raw = raw
-        self.sha256 = hashlib.sha256()
-        self.bytes = 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.sha256.update(data)
-        self.bytes += len(data)
-        return data

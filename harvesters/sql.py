@@ -55,7 +55,7 @@ from psycopg2 import sql as pgsql
 
 from ckanext.longan_opendata.lang import Message
 
-from . import base, completeness, loader, sql_partitions
+from . import base, completeness, copy_text, loader, sql_partitions
 from .config import ConfigError, check_connection_enabled
 from .secrets import check_secret_binding, owner_scope, source_owner
 from .sql_config import check_sql_config, host_port, is_postgres, item_key
@@ -184,7 +184,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         columns cast to text)."""
         with conn.cursor() as cur:
             columns, comment, tz, casts = columns_of(cur, item)
-        hasher = loader.HashingReader(None)  # type: ignore[arg-type]
+        hasher = copy_text.HashingReader(None)  # type: ignore[arg-type]
 
         def consume(source: Any) -> None:
             hasher.raw = source
@@ -312,7 +312,7 @@ class LonganSqlHarvester(base.LonganHarvester):
             bool, str]:
         """COPY out of the source piped into COPY into the DataStore; (result, data hash)."""
         conn = import_connection(harvest_object.id, cfg)
-        hasher = loader.HashingReader(None)  # type: ignore[arg-type]
+        hasher = copy_text.HashingReader(None)  # type: ignore[arg-type]
         content["temporal"] = _source_period(conn, content["item"], columns)
 
         def feed(copy_from: Any) -> None:
@@ -336,7 +336,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         stream_holder: dict[str, Any] = {}
 
         def feed(copy_from: Any) -> None:
-            stream = loader.CopyTextStream(columns, generic_rows(cfg, content["item"]))
+            stream = copy_text.CopyTextStream(columns, generic_rows(cfg, content["item"]))
             stream_holder["s"] = stream
             copy_from(stream)
             if stream.problems:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 
 from ckanext.longan_opendata.security import netguard
 
-from . import loader
+from . import copy_text, loader
 from .config import ConfigError, err
 from .secrets import read_secret, source_owner
 from .sql_config import URL_PARAMETERS, host_port, is_postgres, item_key, type_overrides
@@ -299,7 +299,7 @@ def generic_rows(cfg: dict[str, Any], item: dict[str, Any]) -> Iterator[Any]:
 
 
 def generic_hash(cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
-        list[loader.Column], str, list[loader.RowProblem]]:
+        list[loader.Column], str, list[copy_text.RowProblem]]:
     engine = generic_engine(cfg)
     try:
         with engine.connect() as conn:
@@ -312,7 +312,7 @@ def generic_hash(cfg: dict[str, Any], item: dict[str, Any]) -> tuple[
     overrides = type_overrides(item)
     columns = [loader.Column(k, overrides.get(k) or _infer([r[i] for r in sample]), k)
                for i, k in enumerate(keys)]
-    stream = loader.CopyTextStream(columns, generic_rows(cfg, item))
+    stream = copy_text.CopyTextStream(columns, generic_rows(cfg, item))
     stream.drain()
     return columns, stream.sha256.hexdigest(), stream.problems
 

@@ -11,7 +11,7 @@ from ckan.lib import jobs
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import changed_config
 
-from ckanext.longan_opendata.harvesters import loader
+from ckanext.longan_opendata.harvesters import datastore_tables, full_text
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
 
 from .conftest import create_source, datastore_rows, run_harvest
@@ -42,7 +42,8 @@ def _harvest_table(shared_database, reader_env, sysadmin, org) -> str:
 
 def _full_text_jobs(resource_id: str) -> list:
     return [job for job in jobs.get_queue().jobs
-            if job.func_name.endswith("loader.fill_full_text") and list(job.args) == [resource_id]]
+            if job.func_name.endswith("full_text.fill_full_text")
+            and list(job.args) == [resource_id]]
 
 
 def _only_its_job_queued(resource_id: str) -> None:
@@ -59,8 +60,8 @@ def _only_its_job_queued(resource_id: str) -> None:
 
 
 def _index_exists(resource_id: str) -> bool:
-    name = loader.index_name(resource_id, '"_full_text"')
-    with loader._write_engine().connect() as conn:
+    name = datastore_tables.index_name(resource_id, '"_full_text"')
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (name,))
         return cur.fetchone() is not None
@@ -99,7 +100,7 @@ def test_a_large_table_is_readable_at_once_and_searchable_after_the_jobs_worker(
     assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
     assert datastore_rows(resource_id, q="khai sinh", limit=0)["total"] == ROWS
     assert _index_exists(resource_id)
-    assert loader.fill_full_text(resource_id) == 0  # idempotent: nothing left to fill
+    assert full_text.fill_full_text(resource_id) == 0  # idempotent: nothing left to fill
     # a row added later through the DataStore API gets its words from the DataStore's trigger
     tk.get_action("datastore_upsert")({"ignore_auth": True}, {
         "resource_id": resource_id, "method": "insert", "force": True,
@@ -108,7 +109,7 @@ def test_a_large_table_is_readable_at_once_and_searchable_after_the_jobs_worker(
 
 
 def test_the_job_of_a_table_dropped_meanwhile_does_nothing():
-    assert loader.fill_full_text("00000000-0000-0000-0000-000000000000") == 0
+    assert full_text.fill_full_text("00000000-0000-0000-0000-000000000000") == 0
 
 
 @pytest.mark.ckan_config("ckanext.longan_opendata.harvest.full_text_inline_rows", "100")
@@ -119,18 +120,18 @@ def test_a_table_with_an_index_of_its_own_is_filled_in_place(
     tk.get_action("job_clear")({"ignore_auth": True}, {})
     resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
     own_index = f"kiem_thu_ten_xa_{resource_id[:8]}"  # unique: the DataStore outlives a run
-    raw = loader._write_engine().raw_connection()
+    raw = datastore_tables.write_engine().raw_connection()
     with raw.cursor() as cur:
         cur.execute(f'CREATE INDEX {own_index} ON "{resource_id}" (ten_xa)')
     raw.commit()
     raw.close()
-    assert loader.fill_words(resource_id) == ROWS
+    assert full_text.fill_words(resource_id) == ROWS
     assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
-    with loader._write_engine().connect() as conn:
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (own_index,))
         assert cur.fetchone() is not None
-    assert loader.fill_words(resource_id) == 0
+    assert full_text.fill_words(resource_id) == 0
 
 
 @pytest.fixture()
@@ -155,9 +156,9 @@ def test_the_words_are_those_of_the_configuration_q_searches_with(
     tk.get_action("job_clear")({"ignore_auth": True}, {})
     with changed_config("ckanext.longan_opendata.harvest.full_text_inline_rows", inline_rows):
         resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
-    loader.fill_words(resource_id)
-    assert loader.fts_lang() == tk.config.get("ckan.datastore.default_fts_lang")
-    with loader._write_engine().connect() as conn:
+    full_text.fill_words(resource_id)
+    assert datastore_tables.fts_lang() == tk.config.get("ckan.datastore.default_fts_lang")
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         cur.execute(f'SELECT _full_text::text FROM "{resource_id}" WHERE so_thu_tu = 6')
         words = cur.fetchone()[0]
@@ -202,22 +203,23 @@ def test_the_words_computed_by_value_are_those_of_the_whole_row(
     tk.get_action("job_clear")({"ignore_auth": True}, {})
     resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
     text_columns = ["ma_ho_so", "co_quan", "thu_tuc", "ghi_chu"]
-    whole = (f"to_tsvector('{loader.fts_lang()}', concat_ws(' ', "
+    whole = (f"to_tsvector('{datastore_tables.fts_lang()}', concat_ws(' ', "
              f"{', '.join(text_columns)}))")
-    with loader._write_engine().connect() as conn:
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         found = words.lookups(cur, resource_id, text_columns)
     # the agencies, procedures and notes go together: one lookup of their tuples
     assert [lk.columns for lk in found] == [("co_quan", "thu_tuc", "ghi_chu")]
-    assert loader.fill_full_text(resource_id) == ROWS
-    with loader._write_engine().connect() as conn:
+    assert full_text.fill_full_text(resource_id) == ROWS
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         cur.execute(f'SELECT count(*) FROM "{resource_id}" WHERE _full_text IS DISTINCT FROM '
                     f"{whole}")
         assert cur.fetchone()[0] == 0
         for q in QUERIES:
             cur.execute(f'SELECT so_thu_tu FROM "{resource_id}" WHERE {whole} @@ '
-                        "plainto_tsquery(%s, %s) ORDER BY so_thu_tu", (loader.fts_lang(), q))
+                        "plainto_tsquery(%s, %s) ORDER BY so_thu_tu",
+                        (datastore_tables.fts_lang(), q))
             expected = [r[0] for r in cur.fetchall()]
             found_by_q = datastore_rows(resource_id, q=q, sort="so_thu_tu", limit=ROWS,
                                         fields="so_thu_tu")

@@ -7,7 +7,7 @@ import pytest
 import redis
 from ckan.plugins import toolkit as tk
 
-from ckanext.longan_opendata.harvesters import loader
+from ckanext.longan_opendata.harvesters import datastore_tables, full_text, loader
 
 from .conftest import datastore_rows
 from .test_full_text import ROWS, _full_text_jobs, _harvest_table, commune_table  # noqa: F401
@@ -17,7 +17,7 @@ LARGE = pytest.mark.ckan_config("ckanext.longan_opendata.harvest.full_text_inlin
 
 
 def _primary_key(resource_id: str) -> str | None:
-    with loader._write_engine().connect() as conn:
+    with datastore_tables.write_engine().connect() as conn:
         cur = conn.connection.dbapi_connection.cursor()
         cur.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indisprimary "
                     "AND indrelid = to_regclass(%s)", (f'"{resource_id}"',))
@@ -39,7 +39,7 @@ def test_a_large_table_gets_its_primary_key_from_the_full_text_job(shared_databa
     assert _primary_key(resource_id) is None  # left to the job, which writes the table again
     assert len(_full_text_jobs(resource_id)) == 1
     assert datastore_rows(resource_id, limit=0)["total"] == ROWS
-    assert loader.fill_full_text(resource_id) == ROWS
+    assert full_text.fill_full_text(resource_id) == ROWS
     assert _primary_key(resource_id) == resource_id + "_pkey"
     assert datastore_rows(resource_id, q="Yên", limit=0)["total"] == ROWS // 3
 
@@ -50,15 +50,15 @@ def test_the_job_filling_in_place_builds_the_primary_key(shared_database, reader
     """A table given an index of its own is filled by UPDATEs (by ranges of ``_id``)."""
     resource_id = _harvest_table(shared_database, reader_env, sysadmin, org)
     own_index = f"kiem_thu_loai_{resource_id[:8]}"
-    raw = loader._write_engine().raw_connection()
+    raw = datastore_tables.write_engine().raw_connection()
     with raw.cursor() as cur:
         cur.execute(f'CREATE INDEX {own_index} ON "{resource_id}" (loai)')
     raw.commit()
     raw.close()
     assert _primary_key(resource_id) is None
-    assert loader.fill_full_text(resource_id) == ROWS
+    assert full_text.fill_full_text(resource_id) == ROWS
     assert _primary_key(resource_id) == resource_id + "_pkey"
-    loader.ensure_primary_key(resource_id)  # idempotent
+    full_text.ensure_primary_key(resource_id)  # idempotent
     assert datastore_rows(resource_id, q="khai sinh", limit=0)["total"] == ROWS
 
 

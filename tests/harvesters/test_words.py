@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from ckanext.longan_opendata.harvesters import loader, words
+from ckanext.longan_opendata.harvesters import datastore_tables, full_text, words
 
 COLUMNS = ["ma", "co_quan", "thu_tuc", "ghi_chu"]
 
@@ -57,7 +57,7 @@ def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_
     NULL), a '%': the words by value equal ``to_tsvector`` of the whole row, whether the table is
     written again or (with an index of its own) filled by UPDATE."""
     table = f"_kiem_thu_words_{uuid.uuid4().hex[:8]}"
-    raw = loader._write_engine().raw_connection()
+    raw = datastore_tables.write_engine().raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute(f'CREATE TABLE "{table}" (_id serial PRIMARY KEY, _full_text tsvector, '
@@ -71,11 +71,11 @@ def test_the_job_gives_every_row_the_words_of_the_whole_row_whatever_the_column_
             if own_index:
                 cur.execute(f'CREATE INDEX ON "{table}" (so)')
         raw.commit()
-        assert loader.fill_words(table) == 600
+        assert full_text.fill_words(table) == 600
         with raw.cursor() as cur:
             cur.execute(f'SELECT count(*) FROM "{table}" WHERE _full_text IS DISTINCT FROM '
                         f"to_tsvector(%s, concat_ws(' ', \"w\", \"k0\", \"Mixed Case\"))",
-                        (loader.fts_lang(),))
+                        (datastore_tables.fts_lang(),))
             assert cur.fetchone()[0] == 0
             found = words.lookups(cur, table, ["w", "k0", "Mixed Case"])
             assert [lk.columns for lk in found] == [("w", "k0", "Mixed Case")]
