@@ -1,10 +1,16 @@
 """Small JSON values cached in CKAN's Redis, for what a page reads on every view and seldom
 changes (a dataset's workflow history, the boxes of its page).
 
-Keys are ``longan:<site_id>:<name>:<parts…>``. A cache must never break a page: when Redis
-cannot be reached a read is a miss and a write or a delete is skipped (logged), and the caller
-computes the value as it would without a cache. Whoever changes what a value was made of deletes
-it (:func:`delete`) or changes its key (a dataset's ``metadata_modified`` in the key).
+A value is cached for one *thing* (a dataset id) and one *part* (a language), under a version
+the caller gives (the dataset's ``metadata_modified``), and is stamped with two counters: one per
+thing, raised by :func:`forget`, and one per cache, raised by :func:`forget_all`. A read
+(:func:`fetch`, one round trip) is a hit only when the stamp is still current, so a change made
+while another request was computing the old value still wins: that request stores the value
+under the old stamp, which no read matches any more. Each value and counter lives
+``seconds`` at most (a counter twice as long).
+
+A cache must never break a page: when Redis cannot be reached a read is a miss and a write is
+skipped (logged), and the caller computes the value as it would without a cache.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ import ckan.lib.redis as ckan_redis
 import ckan.plugins.toolkit as tk
 from redis import Redis
 
-__all__ = ["client", "delete", "get_many", "key", "put"]
+__all__ = ["client", "fetch", "forget", "forget_all", "key", "seconds", "store"]
 
 log = logging.getLogger(__name__)
 _held: dict[str, Any] = {}
@@ -33,35 +39,62 @@ def client() -> Redis:
 
 
 def key(name: str, *parts: str) -> str:
-    """The Redis key of cache ``name`` for ``parts`` (ids, versions), on this site."""
+    """The Redis key of ``name`` for ``parts`` (ids, versions), on this site."""
     site = tk.config.get("ckan.site_id") or "ckan"
     return ":".join(("longan", site, name, *parts))
 
 
-def get_many(*keys: str) -> list[Any]:
-    """The JSON values of ``keys`` in one round trip (``None`` for a miss or when Redis is
-    unreachable)."""
+def fetch(name: str, thing: str, part: str, version: str) -> tuple[Any, list[Any] | None]:
+    """``(value, stamp)``: the value cached for ``thing`` and ``part`` at ``version`` if its
+    stamp is current, else ``None``; give ``stamp`` to :func:`store` (``None``: Redis is
+    unreachable, do not store)."""
     try:
-        found = client().mget(keys)
+        found = client().mget(key(name, "epoch"), key(name, "epoch", thing),
+                              key(name, thing, part))
     except Exception:  # noqa: BLE001 (a cache outage is a miss)
-        log.warning("Redis unreachable: cache miss for %s", keys[0], exc_info=True)
-        return [None] * len(keys)
-    return [json.loads(value) if value else None for value in found]
+        log.warning("Redis unreachable: %s computed", name, exc_info=True)
+        return None, None
+    stamp = [version, int(found[0] or 0), int(found[1] or 0)]
+    cached = json.loads(found[2]) if found[2] else None
+    if cached and cached.get("stamp") == stamp:
+        return cached["value"], stamp
+    return None, stamp
 
 
-def put(name: str, value: Any, seconds: int) -> None:
-    """Keep ``value`` (JSON) under key ``name`` for ``seconds``."""
+def store(name: str, thing: str, part: str, stamp: list[Any] | None, value: Any,
+          seconds: int) -> None:
+    """Cache ``value`` under the ``stamp`` :func:`fetch` gave, for ``seconds`` at most."""
+    if stamp is None:
+        return
     try:
-        client().set(name, json.dumps(value), ex=max(1, int(seconds)))
+        client().set(key(name, thing, part), json.dumps({"stamp": stamp, "value": value}),
+                     ex=max(1, int(seconds)))
     except Exception:  # noqa: BLE001
         log.warning("Redis unreachable: %s not cached", name, exc_info=True)
 
 
-def delete(*keys: str) -> None:
-    """Forget ``keys`` (what they were made of has changed)."""
-    if not keys:
-        return
+def forget(name: str, things: list[str], seconds: int) -> None:
+    """What ``name`` cached for ``things`` is stale (call it after the change's commit)."""
     try:
-        client().delete(*keys)
+        pipe = client().pipeline()
+        for thing in things:
+            pipe.incr(key(name, "epoch", thing))
+            # twice the values' life: a value stored under the old stamp just after this
+            # (computed before the change) is gone before the counter falls back to 0
+            pipe.expire(key(name, "epoch", thing), 2 * max(1, int(seconds)) + 60)
+        pipe.execute()
     except Exception:  # noqa: BLE001
-        log.warning("Redis unreachable: %s not invalidated", keys[0], exc_info=True)
+        log.warning("Redis unreachable: %s not invalidated", name, exc_info=True)
+
+
+def forget_all(name: str) -> None:
+    """Everything ``name`` cached is stale."""
+    try:
+        client().incr(key(name, "epoch"))
+    except Exception:  # noqa: BLE001
+        log.warning("Redis unreachable: %s not invalidated", name, exc_info=True)
+
+
+def seconds() -> int:
+    """``ckanext.longan_opendata.page_cache.seconds``: the longest life of a cached value."""
+    return max(1, int(tk.config.get("ckanext.longan_opendata.page_cache.seconds") or 3600))

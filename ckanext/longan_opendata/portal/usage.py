@@ -101,7 +101,7 @@ def flush_views() -> int:
     try:
         return _write_views(redis, pending, writing)
     finally:
-        rediscache.delete(writer)
+        _delete(redis, writer)
 
 
 def _write_views(redis: Any, pending: str, writing: str) -> int:
@@ -126,8 +126,15 @@ def _write_views(redis: Any, pending: str, writing: str) -> int:
     except sa.exc.SQLAlchemyError:  # kept in Redis, written by the next flush
         log.warning("could not write %d view counters", len(rows), exc_info=True)
         return 0
-    rediscache.delete(writing)
+    _delete(redis, writing)
     return sum(r["count"] for r in rows)
+
+
+def _delete(redis: Any, name: str) -> None:
+    try:
+        redis.delete(name)
+    except Exception:  # noqa: BLE001 (the writer lock expires; the written ones stay)
+        log.warning("Redis unreachable: %s not deleted", name, exc_info=True)
 
 
 def _upsert_views(conn: Any, rows: list[dict[str, Any]]) -> None:

@@ -9,7 +9,6 @@ import logging
 from typing import Any
 
 import ckan.authz as authz
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckan.lib.plugins import get_permission_labels
@@ -104,44 +103,37 @@ def _transition_dict(timestamp: Any, data: dict[str, Any] | None) -> dict[str, A
     }
 
 
-def _history_key(package_id: str) -> str:
-    return rediscache.key("workflow-history", package_id)
+_HISTORY = "workflow-history"
 
 
 def forget_history(package_id: str) -> None:
-    """Drop the cached history of a dataset (a transition was recorded, labels changed)."""
-    rediscache.delete(_history_key(package_id))
+    """The cached history of a dataset is stale (a transition was recorded, labels changed)."""
+    rediscache.forget(_HISTORY, [package_id], rediscache.seconds())
 
 
 def shown_history(pkg_dict: dict[str, Any], user_labels: list[str] | None) -> list[dict[str, Any]]:
     """:func:`history` of a dataset as ``package_show`` returns it, from a cache of all its
-    transitions with their permission labels (kept per dataset version, ``metadata_modified``:
-    a transition always changes the dataset, and :func:`record_transition` drops the cache
-    after its commit), filtered for ``user_labels`` as the SQL of :func:`history` does."""
+    transitions with their permission labels (per dataset version, ``metadata_modified``: a
+    transition always changes the dataset, and :func:`record_transition` calls
+    :func:`forget_history` after its commit), filtered for ``user_labels`` as the SQL of
+    :func:`history` does."""
     if not plugin_loaded("activity"):
         return []
     package_id, version = pkg_dict["id"], str(pkg_dict.get("metadata_modified") or "")
-    key = _history_key(package_id)
-    cached = rediscache.get_many(key)[0]
-    if not (cached and cached.get("version") == version and version):
+    rows, stamp = rediscache.fetch(_HISTORY, package_id, "all", version)
+    if rows is None:
         Activity = _activity_model()
-        rows = model.Session.execute(
+        found = model.Session.execute(
             sa.select(Activity.timestamp, Activity.data, Activity.permission_labels)
             .where(Activity.object_id == package_id, Activity.activity_type == ACTIVITY_TYPE)
             .order_by(Activity.timestamp)).all()
-        cached = {"version": version, "rows": [
-            {**_transition_dict(timestamp, data), "labels": labels or []}
-            for timestamp, data, labels in rows]}
+        rows = [{**_transition_dict(timestamp, data), "labels": labels or []}
+                for timestamp, data, labels in found]
         if version:
-            rediscache.put(key, cached, page_cache_seconds())
+            rediscache.store(_HISTORY, package_id, "all", stamp, rows, rediscache.seconds())
     wanted = None if user_labels is None else set(user_labels)
-    return [{k: v for k, v in row.items() if k != "labels"} for row in cached["rows"]
+    return [{k: v for k, v in row.items() if k != "labels"} for row in rows
             if wanted is None or wanted.intersection(row["labels"])]
-
-
-def page_cache_seconds() -> int:
-    """How long a cached part of a dataset's page or ``package_show`` may live at most."""
-    return int(tk.config.get("ckanext.longan_opendata.page_cache.seconds") or 3600)
 
 
 def last_transition(package_id: str, to_state: str) -> Any | None:
