@@ -193,15 +193,21 @@ def longan_facet_items(name: str, search_facets: dict[str, Any]) -> list[dict[st
         return []
     blueprint, view = tk.get_endpoint()
     endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
-    base = tk.h.url_for(endpoint, **dict(tk.request.view_args or {}))
+    base = getattr(tk.g, "_longan_facet_base", None)  # the same for every facet of the page
+    if base is None or base[0] != endpoint:
+        base = (endpoint, tk.h.url_for(endpoint, **dict(tk.request.view_args or {})))
+        tk.g._longan_facet_base = base
+    url = base[1]
     params = [(k, v) for k, v in tk.request.args.items(multi=True) if k != "page"]
+    adding = url + "?" + (urlencode(params) + "&" if params else "")  # + the item's own pair
 
-    def href(pairs: list[tuple[str, str]]) -> str:
-        return base + "?" + urlencode(pairs) if pairs else base
+    def href(item: dict[str, Any]) -> str:
+        if not item["active"]:
+            return adding + urlencode([(name, item["name"])])
+        kept = [(k, v) for k, v in params if not (k == name and v == item["name"])]
+        return url + "?" + urlencode(kept) if kept else url
 
-    return [dict(item, href=href(
-        [(k, v) for k, v in params if not (k == name and v == item["name"])]
-        if item["active"] else [*params, (name, item["name"])])) for item in items]
+    return [dict(item, href=href(item)) for item in items]
 
 
 def get_helpers() -> dict[str, Any]:
