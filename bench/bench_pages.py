@@ -34,6 +34,10 @@ import bench_portal as portal_bench  # noqa: E402  (its serving and timing, one 
 
 from tests.served import free_port  # noqa: E402
 
+#: the search page's facets of the portal (``IFacets``), for a like-for-like stock
+PORTAL_FACETS = ("vocab_theme organization vocab_spatial_units vocab_spatial_units_old res_format "
+                 "license_id vocab_frequency tags vocab_quality_rating")
+
 #: where the portal's installed (editable) packages live inside the source tree
 _PARTS = {"ckanext/longan_opendata": "", "harvesters": "harvesters", "i18n": "i18n",
           "schemas": "schemas"}
@@ -109,13 +113,22 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="the baseline commit")
     parser.add_argument("--rounds", type=int, default=200, help="requests per measure")
     parser.add_argument("--measures", default="search,show,page,search-page")
+    parser.add_argument("--stock-facets", choices=("ckan", "portal"), default="ckan",
+                        help="stock's search page facets: CKAN's five, or the portal's nine "
+                             "(like for like: the same Solr facets and as many facet boxes)")
     args = parser.parse_args()
     folder = ROOT / ".run" / "bench" / args.name
     tree = baseline_tree(folder, args.before)
-    servers = {"stock": portal_bench.serve(folder / "stock.ini", folder, "stock"),
+    stock_ini = folder / "stock.ini"
+    if args.stock_facets == "portal":
+        stock_ini = folder / "stock-portal-facets.ini"
+        stock_ini.write_text((folder / "stock.ini").read_text().replace(
+            "[app:main]\n", f"[app:main]\nsearch.facets = {PORTAL_FACETS}\n", 1))
+    servers = {"stock": portal_bench.serve(stock_ini, folder, "stock"),
                "before": serve_baseline(folder, tree),
                "now": portal_bench.serve(folder / "ours.ini", folder, "ours")}
-    results: dict[str, object] = {"before": args.before, "rounds": args.rounds, "latency_ms": {}}
+    results: dict[str, object] = {"before": args.before, "rounds": args.rounds,
+                                  "stock_facets": args.stock_facets, "latency_ms": {}}
     try:
         base = {label: url for label, (_, url) in servers.items()}
         names = [r["name"] for r in requests.get(
@@ -147,7 +160,7 @@ def main() -> None:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    (folder / "pages.json").write_text(json.dumps(results, indent=2))
+    (folder / f"pages-{args.stock_facets}.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
