@@ -144,6 +144,8 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_user_dataset_labels(self, user_obj):
         return self._labels.get_user_dataset_labels(user_obj)
 
-    # ISignal: e-mails on workflow transitions
+    # ISignal: e-mails on workflow transitions; the dataset pages' cached boxes after a reuse
+    # changed
     def get_signal_subscriptions(self):
-        return workflow.get_signal_subscriptions()
+        return registry.merged_subscriptions((workflow.get_signal_subscriptions(),
+                                              portal.get_signal_subscriptions()))

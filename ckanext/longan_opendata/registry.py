@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["merged"]
+__all__ = ["merged", "merged_subscriptions"]
 
 _CHAINED = ("chained_action", "chained_auth_function")
 
@@ -38,4 +38,13 @@ def merged(registrations: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for registration in registrations:
         for name, function in registration.items():
             found[name] = _compose(found[name], function) if name in found else function
+    return found
+
+
+def merged_subscriptions(subscriptions: Iterable[dict[Any, list[Any]]]) -> dict[Any, list[Any]]:
+    """One ``ISignal`` mapping (signal → receivers) from several."""
+    found: dict[Any, list[Any]] = {}
+    for mapping in subscriptions:
+        for signal, receivers in mapping.items():
+            found.setdefault(signal, []).extend(receivers)
     return found

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from ckanext.longan_opendata.metadata import codelists
 from ckanext.longan_opendata.model import datarequest_table as table
 from ckanext.longan_opendata.model import support_table as votes
+from ckanext.longan_opendata.portal import boxes
 from ckanext.longan_opendata.security import fields, ratelimit
 from ckanext.longan_opendata.security import params as checks
 
@@ -297,6 +298,7 @@ def longan_datarequest_answer(context: Context, data_dict: DataDict) -> dict[str
                    answered=moment if changes["state"] not in states.OPEN_STATES else None)
     model.Session.execute(table.update().where(table.c.id == row["id"]).values(**changes))
     model.Session.commit()
+    boxes.forget(row.get("dataset_id"), changes.get("dataset_id"))  # "fulfilled by" on its page
     result = _public({**row, **changes}, context)
     result["mails_sent"] = mail.answered({**row, **changes}, result)
     return result
@@ -355,4 +357,5 @@ def longan_datarequest_delete(context: Context, data_dict: DataDict) -> dict[str
     tk.check_access("longan_datarequest_delete", context, data_dict)
     model.Session.execute(table.delete().where(table.c.id == row["id"]))
     model.Session.commit()
+    boxes.forget(row.get("dataset_id"))
     return {"id": row["id"], "deleted": True}

@@ -14,6 +14,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.model import feedback_table as table
+from ckanext.longan_opendata.portal import boxes
 from ckanext.longan_opendata.security import fields, ratelimit
 from ckanext.longan_opendata.security import params as checks
 
@@ -181,4 +182,5 @@ def longan_feedback_update(context: Context, data_dict: DataDict) -> dict[str, A
     changes["modified"] = states.now()
     model.Session.execute(table.update().where(table.c.id == row["id"]).values(**changes))
     model.Session.commit()
+    boxes.forget(row["package_id"])  # the answers its page shows
     return records.as_dict({**row, **changes}, True)

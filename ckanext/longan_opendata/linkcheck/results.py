@@ -9,6 +9,7 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.longan_opendata.model import link_check_table
+from ckanext.longan_opendata.portal import boxes
 
 __all__ = ["KEYS", "results_for", "save"]
 
@@ -64,3 +65,4 @@ def save(resource_id: str, package_id: str, result: dict[str, Any],
     stmt = stmt.on_conflict_do_update(index_elements=["resource_id"], set_=update)
     with model.meta.engine.begin() as conn:
         conn.execute(stmt)
+    boxes.forget(package_id)  # its quality box counts the links

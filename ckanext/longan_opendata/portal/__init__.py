@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers"]
+__all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers",
+           "get_signal_subscriptions"]
 
 
 def get_actions() -> dict[str, Any]:
@@ -25,3 +26,8 @@ def get_helpers() -> dict[str, Any]:
 def get_blueprints() -> list[Any]:
     from . import views
     return [views.portal]
+
+
+def get_signal_subscriptions() -> dict[Any, list[Any]]:
+    from . import boxes
+    return boxes.get_signal_subscriptions()

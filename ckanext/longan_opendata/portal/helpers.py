@@ -12,7 +12,7 @@ from ckan import model
 
 from ckanext.longan_opendata.metadata import codelists, licenses
 from ckanext.longan_opendata.metadata.helpers import current_language
-from ckanext.longan_opendata.portal import usage
+from ckanext.longan_opendata.portal import boxes, usage
 
 __all__ = ["get_helpers", "chart_data", "api_guide_examples"]
 
@@ -49,6 +49,24 @@ def longan_org_titles() -> dict[str, str]:
 def longan_usage(package_id: str) -> dict[str, Any]:
     """Views and downloads of a dataset, with downloads per resource."""
     return usage.package_usage(package_id)
+
+
+def longan_dataset_boxes(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The boxes of a dataset's page filled by other packages, cached for a public dataset
+    (see :mod:`ckanext.longan_opendata.portal.boxes`)."""
+    return boxes.dataset_boxes(pkg)
+
+
+def longan_organization_box(org_id: str) -> dict[str, Any]:
+    """The agency of a dataset's page as its sidebar box shows it (``organization_show``
+    without the members, followers, dataset count and groups the box does not show)."""
+    try:
+        return tk.get_action("organization_show")({}, {
+            "id": org_id, "include_datasets": False, "include_dataset_count": False,
+            "include_users": False, "include_groups": False, "include_followers": False,
+            "include_member_count": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return {}
 
 
 def longan_licence_plain(license_id: str | None) -> str:
@@ -175,15 +193,21 @@ def longan_facet_items(name: str, search_facets: dict[str, Any]) -> list[dict[st
         return []
     blueprint, view = tk.get_endpoint()
     endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
-    base = tk.h.url_for(endpoint, **dict(tk.request.view_args or {}))
+    base = getattr(tk.g, "_longan_facet_base", None)  # the same for every facet of the page
+    if base is None or base[0] != endpoint:
+        base = (endpoint, tk.h.url_for(endpoint, **dict(tk.request.view_args or {})))
+        tk.g._longan_facet_base = base
+    url = base[1]
     params = [(k, v) for k, v in tk.request.args.items(multi=True) if k != "page"]
+    adding = url + "?" + (urlencode(params) + "&" if params else "")  # + the item's own pair
 
-    def href(pairs: list[tuple[str, str]]) -> str:
-        return base + "?" + urlencode(pairs) if pairs else base
+    def href(item: dict[str, Any]) -> str:
+        if not item["active"]:
+            return adding + urlencode([(name, item["name"])])
+        kept = [(k, v) for k, v in params if not (k == name and v == item["name"])]
+        return url + "?" + urlencode(kept) if kept else url
 
-    return [dict(item, href=href(
-        [(k, v) for k, v in params if not (k == name and v == item["name"])]
-        if item["active"] else [*params, (name, item["name"])])) for item in items]
+    return [dict(item, href=href(item)) for item in items]
 
 
 def get_helpers() -> dict[str, Any]:
@@ -194,6 +218,8 @@ def get_helpers() -> dict[str, Any]:
         "longan_newest_datasets": longan_newest_datasets,
         "longan_org_titles": longan_org_titles,
         "longan_usage": longan_usage,
+        "longan_dataset_boxes": longan_dataset_boxes,
+        "longan_organization_box": longan_organization_box,
         "longan_licence_plain": longan_licence_plain,
         "longan_format_class": longan_format_class,
         "longan_download_url": longan_download_url,

@@ -108,6 +108,12 @@ def _usable(value: object) -> str:
     return value if isinstance(value, str) and "\x00" not in value else ""
 
 
+def _shown_package() -> model.Package | None:
+    """The dataset ``dataset.read`` showed (CKAN keeps it in ``g.pkg``): no second lookup."""
+    package = getattr(tk.g, "pkg", None)
+    return package if isinstance(package, model.Package) else None
+
+
 def _count(response: Response) -> Response:
     """After each request: count dataset pages and downloads served without error."""
     endpoint = request.endpoint
@@ -117,9 +123,9 @@ def _count(response: Response) -> Response:
         return response
     args = request.view_args or {}
     if endpoint in _VIEW_ENDPOINTS:
-        package = model.Package.get(_usable(args.get("id")))
+        package = _shown_package() or model.Package.get(_usable(args.get("id")))
         if package and package.state == "active" and not package.private:
-            usage.record(usage.VIEW, package.id, package.id)
+            usage.count_view(package.id)
     else:
         resource = model.Resource.get(_usable(args.get("resource_id")))
         if resource and resource.package and not resource.package.private:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from markupsafe import Markup
 
 from ckanext.longan_opendata.quality import links, score, search, snapshot
 
@@ -26,6 +27,30 @@ def longan_quality_summary(pkg: dict[str, Any]) -> dict[str, Any]:
     if isinstance(found, dict) and "rating" in found:
         return found
     return search.summary(score.evaluate(pkg, {}))
+
+
+_BADGE = Markup(
+    '<a class="badge {css} longan-quality-badge" data-rating="{rating}" data-percent="{percent}"'
+    ' href="{url}" title="{score_word}: {score}/{max}">{word}: {label} · {percent}%</a>')
+
+
+def longan_quality_badge(pkg: dict[str, Any]) -> Markup:
+    """The quality badge of a dataset (``longan/quality/badge.html``), for lists: the link and
+    its words are made once per request, not once per dataset."""
+    words = getattr(tk.g, "_longan_quality_badge_words", None)
+    if words is None:
+        words = {"url": tk.h.url_for("longan_quality.methodology"),
+                 "score_word": tk._("Quality score"), "word": tk._("Quality"),
+                 "labels": {rating: longan_quality_rating_label(rating)
+                            for rating in BADGE_CLASSES}}
+        tk.g._longan_quality_badge_words = words
+    q = longan_quality_summary(pkg)
+    rating = q.get("rating") or ""
+    label = words["labels"].get(rating) or longan_quality_rating_label(rating)
+    return _BADGE.format(css=longan_quality_badge_class(rating), rating=rating,
+                         percent=q.get("percent"), url=words["url"],
+                         score_word=words["score_word"], score=q.get("score"), max=q.get("max"),
+                         word=words["word"], label=label)
 
 
 def longan_quality_badge_class(rating: str) -> str:
@@ -69,7 +94,8 @@ def longan_quality_may_report(org_id: str) -> bool:
 
 def get_helpers() -> dict[str, Any]:
     return {name: globals()[name] for name in (
-        "longan_quality", "longan_quality_summary", "longan_quality_badge_class",
+        "longan_quality", "longan_quality_summary", "longan_quality_badge",
+        "longan_quality_badge_class",
         "longan_quality_rating_label", "longan_quality_dimension_label",
         "longan_quality_sorting", "longan_quality_may_fix",
         "longan_quality_agency", "longan_quality_may_report")}

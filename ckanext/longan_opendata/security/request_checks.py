@@ -38,6 +38,9 @@ def _holds_nul(value: Any) -> bool:
 def _field_with_nul() -> str | None:
     """The name of the first parameter (URL part, query, form field or top-level JSON member)
     holding a NUL byte; None when there is none."""
+    if (request.method in ("GET", "HEAD") and _NUL not in request.path
+            and b"%00" not in request.query_string and b"\x00" not in request.query_string):
+        return None  # nothing to decode can hold one: the usual case, without parsing
     for name, value in (request.view_args or {}).items():
         if _holds_nul(value):
             return name

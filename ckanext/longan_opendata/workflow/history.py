@@ -9,10 +9,13 @@ import logging
 from typing import Any
 
 import ckan.authz as authz
+import sqlalchemy as sa
 from ckan import model
 from ckan.lib.plugins import get_permission_labels
 from ckan.plugins import plugin_loaded
 from ckan.types import Context
+
+from ckanext.longan_opendata import rediscache
 
 from .states import ACTIVITY_TYPE, PENDING, is_public_state
 
@@ -56,6 +59,7 @@ def record_transition(
         hide_past_activities(pkg)
     if commit:
         model.Session.commit()
+    forget_history(pkg.id)  # after the commit: a reader in between cached the old one
 
 
 def hide_past_activities(pkg: model.Package) -> None:
@@ -84,14 +88,52 @@ def history(package_id: str, user_labels: list[str] | None = None) -> list[dict[
         return []
     Activity = _activity_model()
     rows = _transitions(package_id, user_labels).order_by(Activity.timestamp)
-    return [{
-        "timestamp": a.timestamp.isoformat(),
-        "actor": a.data.get("actor"),
-        "from": a.data.get("from"),
-        "to": a.data.get("to"),
-        "comment": a.data.get("comment", ""),
-        **({"publish_date": a.data["publish_date"]} if a.data.get("publish_date") else {}),
-    } for a in rows]
+    return [_transition_dict(a.timestamp, a.data) for a in rows]
+
+
+def _transition_dict(timestamp: Any, data: dict[str, Any] | None) -> dict[str, Any]:
+    data = data or {}
+    return {
+        "timestamp": timestamp.isoformat(),
+        "actor": data.get("actor"),
+        "from": data.get("from"),
+        "to": data.get("to"),
+        "comment": data.get("comment", ""),
+        **({"publish_date": data["publish_date"]} if data.get("publish_date") else {}),
+    }
+
+
+_HISTORY = "workflow-history"
+
+
+def forget_history(package_id: str) -> None:
+    """The cached history of a dataset is stale (a transition was recorded, labels changed)."""
+    rediscache.forget(_HISTORY, [package_id], rediscache.seconds())
+
+
+def shown_history(pkg_dict: dict[str, Any], user_labels: list[str] | None) -> list[dict[str, Any]]:
+    """:func:`history` of a dataset as ``package_show`` returns it, from a cache of all its
+    transitions with their permission labels (per dataset version, ``metadata_modified``: a
+    transition always changes the dataset, and :func:`record_transition` calls
+    :func:`forget_history` after its commit), filtered for ``user_labels`` as the SQL of
+    :func:`history` does."""
+    if not plugin_loaded("activity"):
+        return []
+    package_id, version = pkg_dict["id"], str(pkg_dict.get("metadata_modified") or "")
+    rows, stamp = rediscache.fetch(_HISTORY, package_id, "all", version)
+    if rows is None:
+        Activity = _activity_model()
+        found = model.Session.execute(
+            sa.select(Activity.timestamp, Activity.data, Activity.permission_labels)
+            .where(Activity.object_id == package_id, Activity.activity_type == ACTIVITY_TYPE)
+            .order_by(Activity.timestamp)).all()
+        rows = [{**_transition_dict(timestamp, data), "labels": labels or []}
+                for timestamp, data, labels in found]
+        if version:
+            rediscache.store(_HISTORY, package_id, "all", stamp, rows, rediscache.seconds())
+    wanted = None if user_labels is None else set(user_labels)
+    return [{k: v for k, v in row.items() if k != "labels"} for row in rows
+            if wanted is None or wanted.intersection(row["labels"])]
 
 
 def last_transition(package_id: str, to_state: str) -> Any | None:

@@ -14,7 +14,7 @@ from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 from ckan.types import Context
 
-from .history import history, user_labels_for
+from .history import shown_history, user_labels_for
 from .states import is_public_state, state_of_dict, state_of_package
 
 
@@ -35,7 +35,7 @@ def after_dataset_show(context: Context, pkg_dict: dict[str, Any]) -> None:
     see) to ``package_show``."""
     pkg_dict["workflow_state"] = state_of_dict(pkg_dict)
     if pkg_dict.get("id"):
-        pkg_dict["workflow_history"] = history(pkg_dict["id"], user_labels_for(context))
+        pkg_dict["workflow_history"] = shown_history(pkg_dict, user_labels_for(context))
 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
