@@ -61,10 +61,14 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Record]:
 
 def index_batch(ids: list[str]) -> None:
     """Index datasets in one Solr update request, not committed (CKAN's ``rebuild`` sends one
-    request per dataset). The documents are CKAN's own (``index_package``)."""
+    request per dataset). The documents are CKAN's own (``index_package``), made without the
+    per-dataset queries whose answer they do not keep: the workflow history (dropped from the
+    index) and, read once for the batch, the link-check results of the quality score."""
     if not ids:
         return
     from ckan.logic import package_show_default_and_custom_schemas
+
+    from ckanext.longan_opendata.quality import links
 
     index = search.index_for("Package")
     collected: list[dict[str, Any]] = []
@@ -76,10 +80,11 @@ def index_batch(ids: list[str]) -> None:
 
     search.index.make_connection = lambda *a, **k: Collect()
     try:
-        for pkg_id in ids:
-            default, custom = package_show_default_and_custom_schemas(
-                {"ignore_auth": True}, pkg_id)
-            index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
+        with wf.history_left_out(), links.prefetched(ids):
+            for pkg_id in ids:
+                default, custom = package_show_default_and_custom_schemas(
+                    {"ignore_auth": True}, pkg_id)
+                index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
     finally:
         search.index.make_connection = real_connection
     search.common.make_connection().add(collected, commit=False)
