@@ -84,6 +84,13 @@ def child(side: str, ini: Path, prefix: str, first: int, count: int, profile: bo
     from ckanext.longan_opendata import workflow as wf
     from ckanext.longan_opendata.ops import bulk_load
 
+    if side == "before":  # ours without the index shortcuts (history left out, link results)
+        import contextlib
+
+        from ckanext.longan_opendata.quality import links
+
+        wf.history_left_out = contextlib.nullcontext
+        links.prefetched = lambda _ids: contextlib.nullcontext()
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         orgs = []
@@ -109,8 +116,8 @@ def child(side: str, ini: Path, prefix: str, first: int, count: int, profile: bo
         records = []
         for i in range(first, first + count):
             data = {**_dataset(i, orgs, pool), "name": f"{prefix}-{i:06d}"}
-            records.append((i, data if side == "ours" else stock_dataset(data)))
-        options = {"state": wf.PUBLISHED} if side == "ours" else {}
+            records.append((i, stock_dataset(data) if side == "stock" else data))
+        options = {} if side == "stock" else {"state": wf.PUBLISHED}
         profiler = cProfile.Profile() if profile else None
         cpu, pg_cpu, started = time.process_time(), _cpu_seconds(backend), time.time()
         if profiler:
@@ -160,7 +167,7 @@ def run_side(side: str, ini: Path, prefix: str, first: int, count: int, workers:
 
 
 def _line(got: dict) -> str:
-    return (f"{got['side']:5} {got['created']:5d} datasets in {got['seconds']:6.1f} s = "
+    return (f"{got['side']:6} {got['created']:5d} datasets in {got['seconds']:6.1f} s = "
             f"{got['per_second']:5.1f}/s ({got['workers']} processes); CPU per dataset: "
             f"loader {got['cpu_ms']:4.0f} ms, its PostgreSQL backend {got['pg_cpu_ms']:4.0f} "
             f"ms; {got['statements']:.1f} SQL statements per dataset; load avg "
@@ -184,6 +191,9 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--count", type=int, default=300, help="datasets per side and round")
     parser.add_argument("--rounds", type=int, default=2, help="stock, ours, stock, ours…")
+    parser.add_argument("--sides", default="stock,ours",
+                        help="in each round, in this order: stock, ours, before (ours without "
+                             "the bulk index shortcuts)")
     parser.add_argument("--workers", type=int, default=1, help="loader processes per side")
     parser.add_argument("--profile", type=int, default=0, help="datasets of the cProfile run")
     parser.add_argument("--keep", action="store_true", help="keep the rate bench's databases")
@@ -192,11 +202,12 @@ def main() -> None:
     print(f"[rate] preparing the bench {name} (Solr :{args.solr_port})", flush=True)
     ours_ini, stock_ini = prepare(name, args.solr_port, args.redis_db)
     stamp = time.strftime("%H%M%S")
-    runs: dict[str, list[dict]] = {"stock": [], "ours": []}
+    runs: dict[str, list[dict]] = {side: [] for side in args.sides.split(",")}
     try:
         run_side("ours", ours_ini, "setup", 0, 0, 1)  # the agencies, once
         for rnd in range(args.rounds):
-            for side, ini in (("stock", stock_ini), ("ours", ours_ini)):
+            for side in args.sides.split(","):
+                ini = stock_ini if side == "stock" else ours_ini
                 got = run_side(side, ini, f"r{stamp}-{side}", rnd * args.count, args.count,
                                args.workers)
                 runs[side].append(got)
@@ -207,12 +218,13 @@ def main() -> None:
     finally:
         if not args.keep:
             clean_up(name, args.solr_port)
-    if args.rounds:
-        ours = statistics.median(r["per_second"] for r in runs["ours"])
-        stock = statistics.median(r["per_second"] for r in runs["stock"])
-        print(f"\nload rate (median of {args.rounds} rounds, {args.workers} processes): ours "
-              f"{ours:.1f}/s, stock {stock:.1f}/s, ours/stock {ours / stock:.2f}; load average "
-              + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    rates = {side: statistics.median(r["per_second"] for r in got)
+             for side, got in runs.items() if got}
+    print(f"\nload rate (median of {args.rounds} rounds, {args.workers} processes): "
+          + ", ".join(f"{side} {rate:.1f}/s" for side, rate in rates.items())
+          + "".join(f"; {side}/stock {rate / rates['stock']:.2f}" for side, rate in rates.items()
+                    if side != "stock" and "stock" in rates)
+          + "; load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
