@@ -84,13 +84,15 @@ def child(side: str, ini: Path, prefix: str, first: int, count: int, profile: bo
     from ckanext.longan_opendata import workflow as wf
     from ckanext.longan_opendata.ops import bulk_load
 
-    if side == "before":  # ours without the index shortcuts (history left out, link results)
+    if side == "before":  # ours without the index shortcuts: history, link results, dictize
         import contextlib
 
+        from ckanext.longan_opendata.ops import index_documents
         from ckanext.longan_opendata.quality import links
 
         wf.history_left_out = contextlib.nullcontext
         links.prefetched = lambda _ids: contextlib.nullcontext()
+        index_documents._dictized_from_session = lambda _ids: contextlib.nullcontext()
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         orgs = []
