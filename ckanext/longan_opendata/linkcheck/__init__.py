@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .results import results_for
+from .results import results_for, results_for_packages
 
-__all__ = ["get_actions", "get_auth_functions", "get_helpers", "results_for"]
+__all__ = ["get_actions", "get_auth_functions", "get_helpers", "results_for",
+           "results_for_packages"]
 
 
 def get_actions() -> dict[str, Any]:

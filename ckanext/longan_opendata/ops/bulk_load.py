@@ -3,7 +3,8 @@
 Every dataset goes through ``package_create`` (the portal's schema validates it, the workflow's
 guards give it its state), but the work CKAN does per dataset for a single save is done per
 batch: ``defer_commit`` (one database commit per batch, the workflow transition committed with
-its dataset) and one Solr update request per batch (:func:`index_batch`), committed at the end.
+its dataset) and one Solr update request per batch (:func:`index_batch`, whose documents are
+made from what the session holds), committed at the end.
 The loader acts as a logged-in user, so CKAN's permission checks find the user without a
 database query per check.
 
@@ -32,8 +33,12 @@ from ckan.plugins import plugin_loaded
 from ckanext.longan_opendata import workflow as wf
 from ckanext.longan_opendata.metadata.review import review_field_problems
 
+from .index_documents import index_batch
+
 __all__ = ["LoadReport", "index_batch", "load", "read_jsonl"]
 
+#: what a dataset may link to that :func:`index_batch` does not take from the session
+LINKED = ("groups", "relationships_as_subject", "relationships_as_object")
 #: a line of the input: its number (from 1) and the dataset dict, or the reason it is not one
 Record = tuple[int, "dict[str, Any] | str"]
 
@@ -57,32 +62,6 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Record]:
             yield number, tk._("Not JSON: %s") % err
             continue
         yield number, data if isinstance(data, dict) else tk._("Not a JSON object")
-
-
-def index_batch(ids: list[str]) -> None:
-    """Index datasets in one Solr update request, not committed (CKAN's ``rebuild`` sends one
-    request per dataset). The documents are CKAN's own (``index_package``)."""
-    if not ids:
-        return
-    from ckan.logic import package_show_default_and_custom_schemas
-
-    index = search.index_for("Package")
-    collected: list[dict[str, Any]] = []
-    real_connection = search.index.make_connection
-
-    class Collect:  # stands in for the Solr connection while the documents are built
-        def add(self, docs: list[dict[str, Any]], **kwargs: object) -> None:
-            collected.extend(docs)
-
-    search.index.make_connection = lambda *a, **k: Collect()
-    try:
-        for pkg_id in ids:
-            default, custom = package_show_default_and_custom_schemas(
-                {"ignore_auth": True}, pkg_id)
-            index.index_package(dict(default, with_custom_schema=custom), defer_commit=True)
-    finally:
-        search.index.make_connection = real_connection
-    search.common.make_connection().add(collected, commit=False)
 
 
 @contextlib.contextmanager
@@ -160,7 +139,8 @@ def load(records: Iterable[Record], user_name: str, *, agency: str | None = None
 
     def flush_batch() -> None:
         model.repo.commit()
-        index_batch([pkg_id for _, pkg_id in pending])
+        index_batch([pkg_id for _, pkg_id in pending], from_session=[
+            pkg_id for data, pkg_id in pending if not any(data.get(key) for key in LINKED)])
         report.created.extend(data["name"] for data, _ in pending)
         pending.clear()
         if progress:

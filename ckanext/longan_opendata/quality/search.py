@@ -38,7 +38,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(raw)
         resource_ids = [r.get("id") for r in data.get("resources") or []]
-        result = score.evaluate(data, links.results_for(resource_ids))
+        result = score.evaluate(data, links.results_for(resource_ids, data.get("id")))
     except Exception:  # a scoring fault must never keep a dataset out of the index
         log.exception("quality: could not score %s", pkg_dict.get("id"))
         return pkg_dict

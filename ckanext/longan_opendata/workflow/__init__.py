@@ -55,7 +55,12 @@ from .states import (
     state_of_package,
     today,
 )
-from .visibility import WorkflowPermissionLabels, after_dataset_show, before_dataset_index
+from .visibility import (
+    WorkflowPermissionLabels,
+    after_dataset_show,
+    before_dataset_index,
+    history_left_out,
+)
 
 __all__ = [
     "ACTIVITY_TYPE", "APPROVED", "CONTEXT_COMMENT_KEY", "CONTEXT_KEY", "DRAFT", "PENDING",
@@ -64,8 +69,9 @@ __all__ = [
     "after_dataset_show", "allowed_transitions", "before_dataset_index",
     "changes_since_published", "get_actions", "get_auth_functions", "get_blueprints",
     "get_helpers", "get_package", "get_signal_subscriptions", "get_validators",
-    "harvest_context", "hide_past_activities", "history", "is_public_state", "is_reviewer",
-    "is_steward", "last_published_version", "last_submitter_id", "last_transition",
+    "harvest_context", "hide_past_activities", "history", "history_left_out",
+    "is_public_state", "is_reviewer", "is_steward", "last_published_version",
+    "last_submitter_id", "last_transition",
     "may_approve_own", "missing_review_fields", "record_transition", "role_in_agency",
     "state_for_harvested", "state_of_dict", "state_of_package", "steward_agencies", "today",
     "user_labels_for",

@@ -7,7 +7,10 @@ agency only, so anonymous users and other agencies never see it in ``package_sho
 """
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from ckan import model
@@ -30,11 +33,28 @@ class WorkflowPermissionLabels(DefaultPermissionLabels):
         return labels
 
 
+#: set while search documents are made from ``package_show`` (see :func:`history_left_out`)
+_MAKING_SEARCH_DOCUMENTS: ContextVar[bool] = ContextVar("longan_making_search_documents",
+                                                        default=False)
+
+
+@contextlib.contextmanager
+def history_left_out() -> Iterator[None]:
+    """While search documents are made (the bulk load's :func:`index_batch`): their
+    ``package_show`` leaves ``workflow_history`` out, which :func:`before_dataset_index` would
+    drop anyway; a query per dataset saved, the document unchanged."""
+    token = _MAKING_SEARCH_DOCUMENTS.set(True)
+    try:
+        yield
+    finally:
+        _MAKING_SEARCH_DOCUMENTS.reset(token)
+
+
 def after_dataset_show(context: Context, pkg_dict: dict[str, Any]) -> None:
     """Add ``workflow_state`` (always) and ``workflow_history`` (the transitions the caller may
-    see) to ``package_show``."""
+    see) to ``package_show``; no history while search documents are made."""
     pkg_dict["workflow_state"] = state_of_dict(pkg_dict)
-    if pkg_dict.get("id"):
+    if pkg_dict.get("id") and not _MAKING_SEARCH_DOCUMENTS.get():
         pkg_dict["workflow_history"] = shown_history(pkg_dict, user_labels_for(context))
 
 
