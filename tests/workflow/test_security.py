@@ -39,13 +39,17 @@ def _state_and_org(dataset: dict[str, Any]) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def hopper(world):
-    """An editor of the agency (org A) who is also the admin of another organisation (org B)."""
+    """An editor of the agency (org A) who is also the admin of another organisation (org B);
+    no longer a member of the shared world's agency after the module (other modules count its
+    stewards)."""
     user = factories.User(password=PASSWORD)
     act("organization_member_create", world.users["sysadmin"], id=world.org["id"],
         username=user["name"], role="editor")
     org_b = factories.Organization(users=[{"name": user["name"], "capacity": "admin"}])
     token = factories.APIToken(user=user["name"])["token"]
-    return {"name": user["name"], "token": token, "org_b": org_b}
+    yield {"name": user["name"], "token": token, "org_b": org_b}
+    act("organization_member_delete", world.users["sysadmin"], id=world.org["id"],
+        username=user["name"])
 
 
 def test_submitted_dataset_cannot_hop_to_another_organisation(world, web, hopper):
