@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ckan.plugins as plugins
 import pytest
 
-from tests.fast import PROJECT_MIGRATED_PLUGINS, app, migrate, with_plugins  # noqa: F401
+from tests.fast import PROJECT_MIGRATED_PLUGINS, app, ensure_plugins, migrate, with_plugins  # noqa: F401
 from tests.smtp import inbox  # noqa: F401 (a fixture of the whole suite)
 
 
@@ -39,7 +38,7 @@ def empty_site(reset_db, migrate_db_for, reset_index) -> Callable[[], None]:
     """``empty_site()`` loads the plugins, empties the database (with every migration applied)
     and the search index: the start of a module's own world (``clean_db`` is the per-test one)."""
     def empty() -> None:
-        plugins.load_all()
+        ensure_plugins()
         reset_db()
         migrate(migrate_db_for)
         reset_index()
@@ -55,7 +54,7 @@ def build_once(empty_site) -> Callable[[str, Callable[[], Any]], Any]:
     from ckan import model
 
     def get(key: str, build: Callable[[], Any]) -> Any:
-        plugins.load_all()
+        ensure_plugins()
         built = _worlds.get(key)
         if built is None or model.Group.get(built.org["id"]) is None:
             empty_site()
@@ -63,3 +62,24 @@ def build_once(empty_site) -> Callable[[str, Callable[[], Any]], Any]:
         return built
 
     return get
+
+
+#: the modules that share the publish workflow's world (``build_once("workflow", …)``), in the
+#: order they run: one after the other, so that the world is built once rather than again after
+#: each module in between that empties the site
+WORKFLOW_WORLD_MODULES = ("tests/datarequests/", "tests/feedback/", "tests/workflow/",
+                          "tests/ops/test_faults.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules of the workflow's world together, where the first of them would run."""
+    def member(item: pytest.Item) -> int | None:
+        return next((i for i, prefix in enumerate(WORKFLOW_WORLD_MODULES)
+                     if item.nodeid.startswith(prefix)), None)
+
+    first = next((n for n, item in enumerate(items) if member(item) is not None), None)
+    if first is None:
+        return
+    grouped = sorted((item for item in items if member(item) is not None), key=member)
+    others = [item for item in items if member(item) is None]
+    items[:] = others[:first] + grouped + others[first:]

@@ -9,12 +9,16 @@ CKAN's own fixtures redo, for every test, work whose result is the same each tim
   after the first time.
 
 Here the plugins of ``ckan.plugins`` stay loaded from one test to the next as long as nothing
-changed them: a test with a ``ckan_config`` mark (an option a plugin may read when it is loaded)
-or a ``with_plugins`` mark, or a module that unloaded them, gets CKAN's full reload, and so does
-the test after it. The Flask application is kept for the same loaded plugins and the same
-``ckan_config`` marks; every test still gets a new test client (its own cookies). The migrations
-run again whenever the database lost a plugin's tables or its alembic version. The database is
-still emptied (``reset_db``) and the search index cleared before every test that asks for it.
+changed them: a test whose ``ckan_config`` marks (options a plugin may read when it is loaded)
+differ from those the plugins were loaded under, or with a ``with_plugins`` mark, or after
+something else unloaded them, gets CKAN's full reload. The Flask application is kept for the
+same loaded plugins and the same ``ckan_config`` marks; every test (and every module's ``web``
+fixture) still gets a new test client (its own cookies). Loading the plugins costs about a
+second in the suite (CKAN's ``add_template_directory`` and ``add_resource`` walk the caller's
+stack with ``inspect.stack()`` for each plugin), so the suite loads them only when needed.
+The migrations run again whenever the database lost a plugin's tables or its alembic version.
+The database is still emptied (``reset_db``) and the search index cleared before every test
+that asks for it.
 """
 from __future__ import annotations
 
@@ -29,7 +33,9 @@ from ckan.plugins import core as plugins_core
 
 PROJECT_MIGRATED_PLUGINS = ("activity", "harvest", "longan_opendata")
 
-_state: dict[str, Any] = {"clean_plugins": None, "revisions": None}
+#: the plugins loaded with no option of a plugin added by a mark (``clean_plugins``), and the
+#: ``ckan_config`` marks they were loaded under (``marks``)
+_state: dict[str, Any] = {"clean_plugins": None, "marks": (), "revisions": None}
 _apps: dict[tuple[Any, ...], Any] = {}
 
 
@@ -38,17 +44,31 @@ def _marks(request: pytest.FixtureRequest, name: str) -> tuple[tuple[Any, ...], 
     return tuple(tuple(m.args) for m in request.node.iter_markers(name))
 
 
-def load_plugins(request: pytest.FixtureRequest, ckan_config: Any) -> bool:
-    """Make the loaded plugins those of ``ckan.plugins``; True when they were reloaded."""
-    wanted = aslist(ckan_config["ckan.plugins"])
-    marked = bool(_marks(request, "ckan_config"))
-    if not marked and _state["clean_plugins"] == wanted and \
+def _config_marks(request: pytest.FixtureRequest | None) -> tuple[tuple[str, str], ...]:
+    """The options a test's ``ckan_config`` marks set, as the key of what is loaded for it."""
+    if request is None:
+        return ()
+    return tuple((str(k), str(v)) for k, v in _marks(request, "ckan_config"))
+
+
+def ensure_plugins(request: pytest.FixtureRequest | None = None) -> bool:
+    """Make the loaded plugins those of ``ckan.plugins``, loaded under the ``ckan_config`` marks
+    of ``request``'s test (none for a module's fixture); True when they were (re)loaded."""
+    from ckan.common import config
+
+    wanted = aslist(config["ckan.plugins"])
+    marks = _config_marks(request)
+    if _state["clean_plugins"] == wanted and _state["marks"] == marks and \
             list(plugins_core._PLUGINS) == wanted:
         return False
     plugins.load_all()
-    # loaded under a test's own config: the next test loads them again
-    _state["clean_plugins"] = None if marked else wanted
+    _state["clean_plugins"], _state["marks"] = wanted, marks
     return True
+
+
+def load_plugins(request: pytest.FixtureRequest, ckan_config: Any) -> bool:
+    """``ensure_plugins`` for a test (``ckan_config`` has applied its marks)."""
+    return ensure_plugins(request)
 
 
 @pytest.fixture()
@@ -85,8 +105,8 @@ def cached_test_app(key: tuple[Any, ...] = ()) -> Any:
     full_key = (tuple(plugins_core._PLUGINS), key)
     cached = _apps.get(full_key)
     if cached is None:
-        cached = _apps[full_key] = _get_test_app()
-        _state["clean_plugins"] = None if key else _state["clean_plugins"]
+        cached = _apps[full_key] = _get_test_app()  # make_app loaded the plugins again
+        _state["marks"] = key
         return cached
     middleware._internal_test_request_context = (  # as make_app leaves it
         cached.flask_app.test_request_context())
@@ -96,8 +116,7 @@ def cached_test_app(key: tuple[Any, ...] = ()) -> Any:
 @pytest.fixture()
 def app(ckan_config, request) -> Any:
     """CKAN's ``app``: a test client, on an application kept while nothing changed it."""
-    marks = _marks(request, "ckan_config")
-    return cached_test_app(tuple((k, str(v)) for k, v in marks))
+    return cached_test_app(_config_marks(request))
 
 
 def _revisions() -> dict[str, str] | None:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import ckan.plugins as plugins
 import pytest
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
+from tests.fast import cached_test_app
 from tests.workflow.conftest import PASSWORD, act, build_world
 
 __all__ = ["PASSWORD", "act", "client_address", "mails_to", "propose"]
@@ -29,13 +28,12 @@ def world(build_once):
         if role not in built.users:
             built.users[role] = factories.User(
                 password=PASSWORD, email=f"{role}@longan.test", image_url="")["name"]
-    yield built
-    plugins.unload_all()
+    return built
 
 
 @pytest.fixture(scope="module")
 def web(world):
-    return _get_test_app()
+    return cached_test_app()
 
 
 @pytest.fixture()

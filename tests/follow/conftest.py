@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import ckan.plugins as plugins
 import pytest
 from ckan.tests import factories
 
@@ -49,5 +48,4 @@ def build_town() -> Town:
 @pytest.fixture(scope="module")
 def town(empty_site):
     empty_site()
-    yield build_town()
-    plugins.unload_all()
+    return build_town()

@@ -10,9 +10,9 @@ import ckan.plugins.toolkit as tk
 import pytest
 from ckan.cli.cli import ckan
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata.follow import digest, store
+from tests.fast import cached_test_app
 from tests.follow.conftest import PASSWORD, make_dataset
 from tests.web import csrf_token, logged_in_client
 from tests.workflow.conftest import act
@@ -46,7 +46,7 @@ def test_bad_follow_input_names_the_field(town, data, field, words):
 
 
 def test_vietnamese_api_error_and_anonymous_refused(town):
-    app = _get_test_app()
+    app = cached_test_app()
     response = app.post("/api/3/action/longan_follow_period", json={"period": "hourly"},
                         headers={"Authorization": tk.get_action("api_token_create")(
                             {"ignore_auth": True, "user": town.users["other"]},
@@ -111,7 +111,7 @@ def test_digest_lists_new_resources_and_versions_then_unsubscribe(town, inbox, c
     assert cli.invoke(ckan, ["longan", "follow", "digest", "--period", "daily"]).exit_code == 0
     assert inbox == []
 
-    app = _get_test_app()  # one click, no login
+    app = cached_test_app()  # one click, no login
     page = app.get(link)
     assert page.status_code == 200
     assert "Bạn sẽ không nhận thư tóm tắt nữa" in page.get_data(as_text=True)
@@ -133,9 +133,9 @@ def test_follow_page_forms_and_feeds(town):
     assert 'data-target="y-te"' in page and "/feeds/custom.atom?vocab_theme=y-te" in page
     dataset_page = client.get("/dataset/dan-so-trung-binh").get_data(as_text=True)
     assert "longan-follow-button" in dataset_page
-    assert _get_test_app().get("/theo-doi", follow_redirects=False).status_code == 302
+    assert cached_test_app().get("/theo-doi", follow_redirects=False).status_code == 302
 
-    feed = _get_test_app().get("/feeds/custom.atom?vocab_theme=giao-duc").get_data(as_text=True)
+    feed = cached_test_app().get("/feeds/custom.atom?vocab_theme=giao-duc").get_data(as_text=True)
     assert "truong-hoc-pho-thong" in feed and "thanh-long-nhap" not in feed
     assert "dan-so-trung-binh" not in feed
 
@@ -150,5 +150,5 @@ def test_follow_buttons_on_the_agency_and_search_pages(town):
     assert "Bỏ theo dõi" in client.get("/organization/cuc-thong-ke").get_data(as_text=True)
     search = client.get("/dataset/?q=d%C3%A2n+s%E1%BB%91").get_data(as_text=True)
     assert "longan-follow-search" in search and "Theo dõi tìm kiếm này" in search
-    anonymous = _get_test_app().get("/dataset/?q=truong").get_data(as_text=True)
+    anonymous = cached_test_app().get("/dataset/?q=truong").get_data(as_text=True)
     assert "/feeds/custom.atom?q=truong" in anonymous and "Theo dõi tìm kiếm này" not in anonymous

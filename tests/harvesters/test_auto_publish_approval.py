@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
 from ckanext.longan_opendata import workflow
 from ckanext.longan_opendata.harvesters.sql import LonganSqlHarvester
+from tests.fast import cached_test_app
 from tests.web import csrf_token, logged_in_client
 
 from .conftest import create_source, run_harvest, update_source_config
@@ -56,7 +56,7 @@ def _show(dataset_id: str) -> dict:
 
 
 def _anonymous_search(text: str) -> int:
-    response = _get_test_app().get("/api/3/action/package_search", query_string={"q": text})
+    response = cached_test_app().get("/api/3/action/package_search", query_string={"q": text})
     return response.json["result"]["count"]
 
 

@@ -122,15 +122,17 @@ def _kill_when_copying(database: str, stop: threading.Event, killed: list[int]) 
 
 def test_source_connection_killed_mid_import_keeps_the_previous_version(
         shared_database, reader_env, sysadmin, org):
-    slow = {"query_name": "cham", "title": "Truy vấn chậm",
-            "query": "SELECT g AS so, md5(g::text) AS ma, pg_sleep(0.008) AS cho "
-                     "FROM generate_series(1, 600) g"}
+    # the same columns each run; only the killed run reads its rows slowly (8 ms a row)
+    query = {"query_name": "cham", "title": "Truy vấn chậm",
+             "query": "SELECT g AS so, md5(g::text) AS ma, pg_sleep(0) AS cho "
+                      "FROM generate_series(1, 600) g"}
     source = create_source(sysadmin, org, "longan_sql", shared_database["reader_url"],
-                           _config(shared_database, reader_env, [slow]))
+                           _config(shared_database, reader_env, [query]))
     [first] = run_harvest(source, LonganSqlHarvester()).values()
     assert first["state"] == "COMPLETE", first["errors"]
     resource_id = first["dataset"]["resources"][0]["id"]
-    slow["query"] = slow["query"].replace("md5(g::text)", "md5((g + 1)::text)")  # new content
+    new_content = query["query"].replace("md5(g::text)", "md5((g + 1)::text)")
+    slow = {**query, "query": new_content.replace("pg_sleep(0)", "pg_sleep(0.008)")}
     from .conftest import update_source_config
 
     update_source_config(sysadmin, source, _config(shared_database, reader_env, [slow]))
@@ -148,6 +150,8 @@ def test_source_connection_killed_mid_import_keeps_the_previous_version(
     assert "phiên bản trước được giữ nguyên" in second["errors"][0].message
     rows = datastore_rows(resource_id, limit=1, sort="_id")
     assert rows["total"] == 600 and rows["records"][0]["ma"] == "c4ca4238a0b923820dcc509a6f75849b"
+    update_source_config(sysadmin, source, _config(shared_database, reader_env,
+                                                   [{**query, "query": new_content}]))
     [third] = run_harvest(source, LonganSqlHarvester()).values()  # the next run completes
     assert third["report_status"] == "updated", third["errors"]
     assert datastore_rows(resource_id, limit=1, sort="_id")["records"][0]["ma"] == \

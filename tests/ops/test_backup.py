@@ -63,6 +63,7 @@ def portal(empty_site, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("LONGAN_HARVEST_LGSP_API_KEY", SECRET)
     mp.setitem(tk.config, "ckan.storage_path", str(tmp_path_factory.mktemp("kho-tep")))
+    plugins.load_all()  # under this module's storage path; unloaded when the module ends
     empty_site()
     world = _make_world()
     datasets = {state: world.fresh(state, datastore=True)

@@ -20,6 +20,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import ARTIFACTS, CONTEXT, LAUNCH, Watch, fresh_database, needs_chromium  # noqa: E402
+from tests.fast import ensure_plugins  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 
 pytestmark = needs_chromium
@@ -47,10 +48,8 @@ def _load_catalogue() -> dict:
 @pytest.fixture(scope="module")
 def served(request):
     """gunicorn (2 workers) serving the test configuration on a free loopback port."""
-    import ckan.plugins
 
-    ckan.plugins.load_all()  # the plugins of the test ini, as with_plugins does for one test
-    request.addfinalizer(ckan.plugins.unload_all)
+    ensure_plugins()  # the plugins of the test ini, as with_plugins does for a test
     catalogue = _load_catalogue()
     workdir = Path(tempfile.mkdtemp(prefix="longan-served-"))
     with serve_portal(request.config.getoption("--ckan-ini"), workdir, workers=2,

@@ -4,10 +4,9 @@ logged-in visitors and pages with a CSRF form stay ``private``. One app, one see
 from __future__ import annotations
 
 import pytest
-from ckan import plugins
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
+from tests.fast import cached_test_app
 from tests.portal.conftest import make_dataset
 from tests.web import logged_in_client
 
@@ -25,9 +24,7 @@ def site(empty_site):
     admin = factories.Sysadmin(password=PASSWORD)
     org = factories.Organization(name="cuc-thong-ke-cache", title="Cục Thống kê", image_url="")
     make_dataset(admin, org, "dan-so-cache", title="Dân số trung bình")
-    app = _get_test_app()
-    yield app, admin
-    plugins.unload_all()
+    return cached_test_app(), admin
 
 
 def _public(response) -> None:

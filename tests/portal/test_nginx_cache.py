@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.browser import fresh_database
+from tests.fast import ensure_plugins
 from tests.nginx import NGINX, serve_nginx
 from tests.served import free_port, serve_portal
 
@@ -25,13 +26,11 @@ pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="apt-get insta
 
 @pytest.fixture(scope="module")
 def proxied(request):
-    import ckan.plugins
     from ckan.tests import factories
 
     from tests.portal.conftest import make_dataset
 
-    ckan.plugins.load_all()
-    request.addfinalizer(ckan.plugins.unload_all)
+    ensure_plugins()
     fresh_database()
     admin = factories.Sysadmin()
     org = factories.Organization(name="cuc-thong-ke", title="Cục Thống kê", image_url="")

@@ -7,14 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.lib.search import rebuild
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
+from tests.fast import cached_test_app
 from tests.metadata.conftest import complete_dataset
 
 PASSWORD = "MatKhau-2026!"
@@ -99,14 +98,13 @@ def _build() -> World:
 @pytest.fixture(scope="module")
 def world(build_once):
     """Built once for the directory; again only if another module wiped the database."""
-    yield build_once("quality", _build)
-    plugins.unload_all()
+    return build_once("quality", _build)
 
 
 @pytest.fixture(scope="module")
 def web(world):
     """One test app for the module; a role's requests carry its API token."""
-    return _get_test_app()
+    return cached_test_app()
 
 
 def get(web, world: World, url: str, role: str | None = None):

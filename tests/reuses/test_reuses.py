@@ -2,12 +2,11 @@
 the agency of the first dataset used, then shown on the gallery and on the dataset's page."""
 from __future__ import annotations
 
-import ckan.plugins as ckan_plugins
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
+from tests.fast import cached_test_app
 from tests.follow.conftest import PASSWORD, Town, make_dataset
 from tests.web import csrf_token, logged_in_client
 from tests.workflow.conftest import act
@@ -31,8 +30,7 @@ def town(empty_site):
     make_dataset(town, "schools", title="Trường học phổ thông", name="truong-hoc-pho-thong",
                  theme=["giao-duc"])
     make_dataset(town, "draft", "draft", title="Nháp", name="du-lieu-nhap")
-    yield town
-    ckan_plugins.unload_all()
+    return town
 
 
 def test_submit_review_and_publish_through_the_workflow(town):
@@ -50,7 +48,7 @@ def test_submit_review_and_publish_through_the_workflow(town):
     listed = act("longan_reuse_list", None, dataset="truong-hoc-pho-thong")
     assert [r["name"] for r in listed["results"]] == [reuse["name"]]
 
-    app = _get_test_app()
+    app = cached_test_app()
     gallery = app.get("/ung-dung").get_data(as_text=True)
     assert f'data-name="{reuse["name"]}"' in gallery and "Ứng dụng" in gallery
     page = app.get("/dataset/truong-hoc-pho-thong").get_data(as_text=True)
@@ -75,7 +73,7 @@ def test_bad_input_names_the_field(town, change, field, words):
 def test_anonymous_may_not_submit_and_the_form_needs_csrf(town):
     with pytest.raises(tk.NotAuthorized):
         act("longan_reuse_submit", None, **REUSE)
-    assert _get_test_app().get("/ung-dung/gui", follow_redirects=False).status_code == 302
+    assert cached_test_app().get("/ung-dung/gui", follow_redirects=False).status_code == 302
     client = logged_in_client(town.users["citizen"], PASSWORD)
     form = client.get("/ung-dung/gui?dataset=truong-hoc-pho-thong").get_data(as_text=True)
     assert 'value="truong-hoc-pho-thong"' in form

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import ckan.plugins as plugins
 import pytest
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 
+from tests.fast import cached_test_app
 from tests.metadata.conftest import complete_dataset
 from tests.workflow.conftest import act
 
@@ -73,10 +72,9 @@ def build_yearbook() -> Yearbook:
 @pytest.fixture(scope="module")
 def yearbook(build_once):
     """Built once for the directory, again only if another module wiped the database."""
-    yield build_once("series", build_yearbook)
-    plugins.unload_all()
+    return build_once("series", build_yearbook)
 
 
 @pytest.fixture(scope="module")
 def web(yearbook):
-    return _get_test_app()
+    return cached_test_app()

@@ -12,14 +12,13 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
-from ckan.tests.helpers import _get_test_app
 from werkzeug.datastructures import FileStorage
 
 from ckanext.longan_opendata import workflow as wf
+from tests.fast import cached_test_app
 
 ROLES = ("anonymous", "member", "editor", "admin", "other_editor", "sysadmin")
 STATES = (wf.DRAFT, wf.PENDING, wf.APPROVED, wf.PUBLISHED, wf.REJECTED, wf.WITHDRAWN)
@@ -130,14 +129,13 @@ def build_world() -> World:
 @pytest.fixture(scope="module")
 def world(build_once):
     """Users in every role and one dataset per state (built once for the whole directory)."""
-    yield build_once("workflow", build_world)
-    plugins.unload_all()
+    return build_once("workflow", build_world)
 
 
 @pytest.fixture(scope="module")
 def web(world):
     """One test app for the module (downloads, DCAT, pages)."""
-    return _get_test_app()
+    return cached_test_app()
 
 
 @pytest.fixture(scope="module")

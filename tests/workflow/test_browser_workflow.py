@@ -26,6 +26,7 @@ from playwright.sync_api import expect  # noqa: E402
 from ckanext.longan_opendata.metadata.slug import slugify  # noqa: E402
 from tests import browser  # noqa: E402
 from tests.browser import fresh_database, launched_chromium, needs_chromium  # noqa: E402
+from tests.fast import ensure_plugins  # noqa: E402
 from tests.served import serve_portal  # noqa: E402
 
 pytestmark = needs_chromium
@@ -45,11 +46,9 @@ CSV = ("xa,loai_hinh,so_truong\n"
 def portal(request):
     """A fresh database with one agency, its steward (editor) and its reviewer (admin); the
     portal served by gunicorn."""
-    import ckan.plugins
     from ckan.tests import factories
 
-    ckan.plugins.load_all()  # the plugins of the test ini, as with_plugins does for one test
-    request.addfinalizer(ckan.plugins.unload_all)
+    ensure_plugins()  # the plugins of the test ini, as with_plugins does for a test
     fresh_database()
     # no avatar URL: the factories' random ones are on the Internet, which the browser blocks
     steward = factories.User(name="nguyen-van-an", fullname="Nguyễn Văn An",
