@@ -5,6 +5,7 @@ comment) labelled like the dataset; ``package_show`` returns the history the cal
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -104,6 +105,9 @@ def _transition_dict(timestamp: Any, data: dict[str, Any] | None) -> dict[str, A
 
 
 _HISTORY = "workflow-history"
+_HISTORY_SQL = sa.text(
+    "SELECT timestamp, data, permission_labels FROM activity "
+    "WHERE object_id = :package_id AND activity_type = :activity_type ORDER BY timestamp")
 
 
 def forget_history(package_id: str) -> None:
@@ -122,12 +126,12 @@ def shown_history(pkg_dict: dict[str, Any], user_labels: list[str] | None) -> li
     package_id, version = pkg_dict["id"], str(pkg_dict.get("metadata_modified") or "")
     rows, stamp = rediscache.fetch(_HISTORY, package_id, "all", version)
     if rows is None:
-        Activity = _activity_model()
-        found = model.Session.execute(
-            sa.select(Activity.timestamp, Activity.data, Activity.permission_labels)
-            .where(Activity.object_id == package_id, Activity.activity_type == ACTIVITY_TYPE)
-            .order_by(Activity.timestamp)).all()
-        rows = [{**_transition_dict(timestamp, data), "labels": labels or []}
+        # plain SQL on the session's connection: no flush of the objects the action holds, no
+        # statement to compile (a dataset's first view after a change pays only the query)
+        found = model.Session.connection().execute(_HISTORY_SQL, {
+            "package_id": package_id, "activity_type": ACTIVITY_TYPE}).all()
+        rows = [{**_transition_dict(timestamp, json.loads(data) if data else None),
+                 "labels": labels or []}
                 for timestamp, data, labels in found]
         if version:
             rediscache.store(_HISTORY, package_id, "all", stamp, rows, rediscache.seconds())
