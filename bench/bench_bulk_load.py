@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.bench_portal import _as_postgres, _dataset, _unit_pool, prepare  # noqa: E402
+from bench.bench_portal import _as_postgres, _dataset, _unit_pool, agencies, prepare  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 #: the portal's fields of a bench dataset, given to stock as extras
@@ -95,13 +95,7 @@ def child(side: str, ini: Path, prefix: str, first: int, count: int, profile: bo
         index_documents._dictized_from_session = lambda _ids: contextlib.nullcontext()
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        orgs = []
-        for i in range(20):
-            name = f"co-quan-{i:02d}"
-            if not model.Group.get(name):
-                tk.get_action("organization_create")({"user": site_user}, {
-                    "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
-            orgs.append(name)
+        orgs = agencies(site_user)
         pool = _unit_pool()
         backend = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
         model.Session.commit()

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import time
 from io import BytesIO
 from pathlib import Path
 
@@ -31,8 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import bench_portal as portal_bench  # noqa: E402  (its serving and timing, one copy)
-
-from tests.served import free_port  # noqa: E402
 
 #: the search page's facets of the portal (``IFacets``), for a like-for-like stock
 PORTAL_FACETS = ("vocab_theme organization vocab_spatial_units vocab_spatial_units_old res_format "
@@ -72,25 +69,9 @@ def baseline_tree(folder: Path, rev: str) -> Path:
 
 
 def serve_baseline(folder: Path, tree: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    served = folder / "before-served.ini"
-    served.write_text((folder / "ours.ini").read_text().replace(
-        "ckan.site_url = http://127.0.0.1:5000", f"ckan.site_url = http://127.0.0.1:{port}"))
-    log = open(folder / "before-gunicorn.log", "w")  # noqa: SIM115 (lives with the server)
-    proc = subprocess.Popen(
-        [str(portal_bench.BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "120", "--chdir", str(tree), "before_wsgi:application"],
-        env={**os.environ, "CKAN_INI": str(served)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            if requests.get(url + "/api/3/action/status_show", timeout=10).ok:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.5)
-        if proc.poll() is not None:
-            break
-    raise SystemExit(f"the baseline did not start, see {folder / 'before-gunicorn.log'}")
+    """The portal at the baseline commit (``tree``) on this bench's databases."""
+    return portal_bench.serve(folder / "ours.ini", folder, "before",
+                              app="before_wsgi:application", chdir=tree)
 
 
 def measures(rounds: int, names: list[str]) -> dict[str, object]:

@@ -124,6 +124,21 @@ FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"
 FORMATS = ["CSV", "XLSX", "JSON", "PDF", "API"]
 
 
+def agencies(site_user: str, count: int = 20) -> list[str]:
+    """The names of the bench catalogue's agencies, created when missing (in an app context)."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    names = []
+    for i in range(count):
+        name = f"co-quan-{i:02d}"
+        if not model.Group.get(name):
+            tk.get_action("organization_create")({"user": site_user}, {
+                "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
+        names.append(name)
+    return names
+
+
 def _unit_pool() -> list[str]:
     """Old-era districts and communes of Long An, so the unit facet has realistic spread."""
     from ckanext.longan_opendata.metadata import units
@@ -184,13 +199,7 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
 
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        orgs = []
-        for i in range(20):
-            name = f"co-quan-{i:02d}"
-            if not model.Group.get(name):
-                tk.get_action("organization_create")({"user": site_user}, {
-                    "name": name, "title": f"Cơ quan số {i + 1} tỉnh Long An"})
-            orgs.append(name)
+        orgs = agencies(site_user)
         pool = _unit_pool()
         if workers == 1 and count == 0:  # the preparatory run: index what a crash left out
             indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=10**6))
@@ -221,7 +230,13 @@ def load(ini: Path, count: int, worker: int = 0, workers: int = 1, batch: int = 
 # 3-5. measurements
 
 
-def serve(ini: Path, folder: Path, label: str) -> tuple[subprocess.Popen, str]:
+PORTAL_WSGI = "ckanext.longan_opendata.wsgi:application"
+
+
+def serve(ini: Path, folder: Path, label: str, app: str = PORTAL_WSGI,
+          chdir: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn (2 workers) serving ``ini`` with the WSGI ``app`` (imported from ``chdir`` if
+    given) on a free loopback port, once it answers; its log is ``folder/LABEL-gunicorn.log``."""
     port = free_port()
     served = folder / f"{label}-served.ini"
     served.write_text(ini.read_text().replace("ckan.site_url = http://127.0.0.1:5000",
@@ -229,7 +244,7 @@ def serve(ini: Path, folder: Path, label: str) -> tuple[subprocess.Popen, str]:
     log = open(folder / f"{label}-gunicorn.log", "w")  # noqa: SIM115 (lives with the server)
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "120", "ckanext.longan_opendata.wsgi:application"],
+         "--timeout", "120", *(["--chdir", str(chdir)] if chdir else []), app],
         env={**os.environ, "CKAN_INI": str(served)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
