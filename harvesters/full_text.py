@@ -35,15 +35,19 @@ def ensure_primary_key(resource_id: str) -> None:
     raw = write_engine().raw_connection()
     try:
         cur = raw.cursor()
-        cur.execute("SELECT to_regclass(%s)", (rid.as_string(cur),))
-        if cur.fetchone()[0] is None:
+
+        def needs_key() -> bool:
+            cur.execute("SELECT to_regclass(%(t)s) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                        "pg_index WHERE indrelid = to_regclass(%(t)s) AND indisprimary)",
+                        {"t": rid.as_string(cur)})
+            return cur.fetchone()[0]
+
+        if not needs_key():  # the usual case once the job wrote the table: no lock taken
             return
         cur.execute("SET LOCAL statement_timeout = 0")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(rid))
-        cur.execute("SELECT 1 FROM pg_index WHERE indrelid = %s::regclass AND indisprimary",
-                    (rid.as_string(cur),))
-        if cur.fetchone() is None:
+        if needs_key():  # again under the lock: another job may have built it meanwhile
             cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY (_id)").format(
                 rid, sql.Identifier(resource_id + "_pkey")))
         raw.commit()

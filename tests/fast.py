@@ -66,11 +66,6 @@ def ensure_plugins(request: pytest.FixtureRequest | None = None) -> bool:
     return True
 
 
-def load_plugins(request: pytest.FixtureRequest, ckan_config: Any) -> bool:
-    """``ensure_plugins`` for a test (``ckan_config`` has applied its marks)."""
-    return ensure_plugins(request)
-
-
 @pytest.fixture()
 def with_plugins(ckan_config, provide_plugin, monkeypatch, request) -> Iterator[None]:
     """CKAN's ``with_plugins``; the plugins stay loaded for the next test (see the module)."""
@@ -91,7 +86,7 @@ def with_plugins(ckan_config, provide_plugin, monkeypatch, request) -> Iterator[
         yield
         plugins.unload_all()
         return
-    load_plugins(request, ckan_config)
+    ensure_plugins(request)  # the ckan_config fixture has applied the test's marks
     yield
 
 

@@ -93,6 +93,8 @@ def flush_views() -> int:
     writer = rediscache.key("usage", "writer")
     redis = rediscache.client()
     try:
+        if not redis.exists(pending, writing):
+            return 0  # nothing to write (statistics ask often): one round trip, no lock
         if not redis.set(writer, "1", nx=True, ex=60):
             return 0  # another process is writing them
     except Exception:  # noqa: BLE001
