@@ -337,15 +337,17 @@ class LonganHarvester(HarvesterBase):
 
     def _import_rows(self, obj: HarvestObject, config: dict[str, Any], item: dict[str, Any],
                      columns: list[loader.Column], feed: Any, content: dict[str, Any],
-                     fallback_title: str, description: Message | str) -> bool:
-        """Load the rows into (the new version of) the DataStore table, then save the dataset."""
+                     fallback_title: str, description: Message | str,
+                     numbered: bool = False) -> bool:
+        """Load the rows into (the new version of) the DataStore table, then save the dataset
+        (``numbered``: the stream gives each row's ``_id``, see :func:`.loader.load`)."""
         previous = self._previous_content(obj) or {}
         package_id = obj.package_id or previous.get("package_id")
         resource_id = previous.get("resource_id") if package_id else None
         new_table = resource_id is None
         resource_id = resource_id or str(uuid.uuid4())
         comments = {c.id: {"label": c.label or c.id} for c in columns}
-        rows = loader.load(resource_id, columns, feed, comments)
+        rows = loader.load(resource_id, columns, feed, comments, numbered)
         version = int(previous.get("table_version") or 0)
         old_columns = [tuple(c) for c in previous.get("columns") or []]
         new_columns = [(c.id, c.type) for c in columns]

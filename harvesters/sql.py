@@ -30,6 +30,10 @@ Change detection: a sha256 over the columns, the item's metadata and the COPY st
 creates harvest objects only for the tables that changed (and deletions for the ones gone), so an
 unchanged source costs one connection and a read of its tables, and writes nothing; with ``false``
 every table gets an object whose fetch stage hashes it and reports it "not modified".
+From PostgreSQL the stream numbers the rows (``row_number()``: the DataStore's ``_id``, cheaper
+than a sequence's ``nextval`` per row), and the hash is of that stream; a table last imported
+before the rows were numbered (no ``row_numbers`` in its object) is compared on the stream without
+numbers, so an upgrade re-imports nothing.
 
 Every connection is read-only (``SET TRANSACTION READ ONLY``); identifiers are quoted; a named
 query must be a single ``SELECT``/``WITH`` statement, and runs inside the read-only transaction, so
@@ -79,6 +83,7 @@ from .sql_source import (
 log = logging.getLogger(__name__)
 
 UNCHANGED = "unchanged"  # what the gather stage's change check says of an unchanged table
+ROW_NUMBERS = "row_numbers"  # in an object's content: its hash is of the numbered stream
 
 
 class LonganSqlHarvester(base.LonganHarvester):
@@ -168,20 +173,21 @@ class LonganSqlHarvester(base.LonganHarvester):
             old = previous.get(guid)
             if old is None or not old.content:
                 continue
-            old_hash = json.loads(old.content).get("hash")
+            old_content = json.loads(old.content)
+            old_hash = old_content.get("hash")
             package = model.Package.get(old.package_id)
             if not old_hash or package is None or package.state != "active" \
                     or self._awaits_publication(old.harvest_source_id, package.id):
                 continue
-            new_hash = self._hash(conn, item)[0]
+            new_hash = self._hash(conn, item, bool(old_content.get(ROW_NUMBERS)))[0]
             found[guid] = UNCHANGED if new_hash == old_hash else new_hash
             conn.rollback()
         return found
 
-    def _hash(self, conn: Any, item: dict[str, Any]) -> tuple[str, list[loader.Column], str,
-                                                              list[str], list[str]]:
-        """Content hash of a table/query: (hash, columns, comment, timestamptz columns,
-        columns cast to text)."""
+    def _hash(self, conn: Any, item: dict[str, Any], numbered: bool
+              ) -> tuple[str, list[loader.Column], str, list[str], list[str]]:
+        """Content hash of a table/query (``numbered``: of the stream with row numbers, as the
+        import loads it): (hash, columns, comment, timestamptz columns, columns cast to text)."""
         with conn.cursor() as cur:
             columns, comment, tz, casts = columns_of(cur, item)
         hasher = copy_text.HashingReader(None)  # type: ignore[arg-type]
@@ -191,17 +197,19 @@ class LonganSqlHarvester(base.LonganHarvester):
             while hasher.read(1 << 20):
                 pass
 
-        pipe_copy(conn, copy_out_sql(item, columns, tz, casts).as_string(conn), consume)
+        pipe_copy(conn, copy_out_sql(item, columns, tz, casts, numbered).as_string(conn),
+                  consume)
         return (self.content_hash(item, columns, hasher.sha256.hexdigest()), columns, comment, tz,
                 casts)
 
-    def _hash_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
-                        ) -> tuple[str, list[loader.Column], str, list[str], list[str]]:
+    def _hash_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any],
+                        numbered: bool) -> tuple[str, list[loader.Column], str, list[str],
+                                                 list[str]]:
         """:meth:`_hash` on the fetch's connection, or through SQLAlchemy for other databases."""
         if not is_postgres(cfg):
             columns, data_sha, _problems = generic_hash(cfg, item)
             return self.content_hash(item, columns, data_sha), columns, "", [], []
-        return self._hash(fetch_connection(object_id, cfg), item)
+        return self._hash(fetch_connection(object_id, cfg), item, numbered)
 
     def _columns_at_source(self, object_id: str, cfg: dict[str, Any], item: dict[str, Any]
                            ) -> tuple[list[loader.Column], str, list[str], list[str]]:
@@ -219,7 +227,8 @@ class LonganSqlHarvester(base.LonganHarvester):
         previous = self._previous_content(harvest_object)
         if is_postgres(cfg) and (gathered or not (previous or {}).get("hash")):
             return (gathered, *self._columns_at_source(harvest_object.id, cfg, item))
-        return self._hash_at_source(harvest_object.id, cfg, item)
+        return self._hash_at_source(harvest_object.id, cfg, item,
+                                    bool((previous or {}).get(ROW_NUMBERS)))
 
     def _fetch(self, harvest_object: Any) -> bool | str:
         """:meth:`_fetch_table`; the source connection is kept only for an import to come."""
@@ -292,12 +301,13 @@ class LonganSqlHarvester(base.LonganHarvester):
         # what was loaded may differ from what was hashed at fetch time
         content = json.loads(harvest_object.content)
         content["hash"] = self.content_hash(item, columns, data_sha)
+        content[ROW_NUMBERS] = is_postgres(cfg)
         harvest_object.content = json.dumps(content, ensure_ascii=False)
         harvest_object.save()
         return ok
 
     def _import_table(self, harvest_object: Any, cfg: dict[str, Any], content: dict[str, Any],
-                      columns: list[loader.Column], feed: Any) -> bool:
+                      columns: list[loader.Column], feed: Any, numbered: bool = False) -> bool:
         """:meth:`_import_rows` with the dataset title and description of a table or query."""
         item = content["item"]
         where = item_key(item)
@@ -305,7 +315,7 @@ class LonganSqlHarvester(base.LonganHarvester):
         description = Message("Harvested automatically from the shared database: `%(where)s`.",
                               where=where)
         return self._import_rows(harvest_object, cfg, item, columns, feed, content, title,
-                                 description)
+                                 description, numbered)
 
     def _load_from_postgres(self, harvest_object: Any, cfg: dict[str, Any],
                             content: dict[str, Any], columns: list[loader.Column]) -> tuple[
@@ -321,10 +331,11 @@ class LonganSqlHarvester(base.LonganHarvester):
                 copy_from(hasher)
 
             pipe_copy(conn, copy_out_sql(content["item"], columns, content.get("tz") or [],
-                                         content.get("casts")).as_string(conn), consume)
+                                         content.get("casts"), numbered=True).as_string(conn),
+                      consume)
 
         try:
-            ok = self._import_table(harvest_object, cfg, content, columns, feed)
+            ok = self._import_table(harvest_object, cfg, content, columns, feed, numbered=True)
         finally:
             conn.close()
         return ok, hasher.sha256.hexdigest()

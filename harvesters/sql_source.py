@@ -216,13 +216,15 @@ FROM pg_type t WHERE t.oid = ANY(%s)
 
 
 def copy_out_sql(item: dict[str, Any], columns: list[loader.Column], tz: list[str],
-                 casts: list[str] | None = None) -> pgsql.Composable:
+                 casts: list[str] | None = None, numbered: bool = False) -> pgsql.Composable:
     """``COPY (SELECT …) TO STDOUT`` of the item's rows: ``timestamptz`` columns in the
-    province's local time, the columns ``casts`` names (all when None, as before) cast to text.
+    province's local time, the columns ``casts`` names (all when None, as before) cast to text;
+    ``numbered``: each row first numbered 1, 2, … (the DataStore's ``_id``, see
+    :func:`.loader.load`).
 
     The content hash is a hash of these bytes, and used to be of every column cast to text:
     COPY's own text is the same for every other type, and cheaper (no cast per value)."""
-    exprs = []
+    exprs = [pgsql.SQL("row_number() OVER ()")] if numbered else []
     for c in columns:
         ident = pgsql.Identifier(c.id)
         if c.id in tz:  # timestamptz → local time of the province (a timestamp's own text)
