@@ -41,6 +41,7 @@ from ckanext.longan_opendata.harvesters import queue as harvest_queue
 from ckanext.longan_opendata.harvesters import search_commit as harvest_search_commit
 from ckanext.longan_opendata.metadata import licenses, search
 from ckanext.longan_opendata.ops import disk, logs, unavailable
+from ckanext.longan_opendata.portal import assets as portal_assets
 from ckanext.longan_opendata.portal import cache as portal_cache
 from ckanext.longan_opendata.security import netguard
 
@@ -95,6 +96,7 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
         if isinstance(app, Flask):
             security.install(app)
             portal_cache.install(app)
+            portal_assets.install(app, config)
             unavailable.install(app)  # 503 pages when PostgreSQL or Solr is down
         return app
 
