@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from ckan.lib import webassets_tools
-from ckan.tests.helpers import _get_test_app, changed_config
 
 from tests.fast import cached_test_app
 
@@ -37,10 +36,10 @@ def test_a_page_s_bundles_stop_checking_their_files_after_it():
 
 
 @pytest.mark.usefixtures("with_plugins")
-@pytest.mark.parametrize("option", [("ckanext.longan_opendata.assets.build_once", False),
-                                    ("debug", True)], ids=["option-off", "debug"])
-def test_without_the_option_or_in_debug_every_page_checks(option):
-    with changed_config(*option):
-        app = _get_test_app()
-        _page_with_bundle(app)
-        assert _checks_its_files(BUNDLE)
+@pytest.mark.parametrize("option", [
+    pytest.param(None, marks=pytest.mark.ckan_config(
+        "ckanext.longan_opendata.assets.build_once", "false"), id="option-off"),
+    pytest.param(None, marks=pytest.mark.ckan_config("debug", "true"), id="debug")])
+def test_without_the_option_or_in_debug_every_page_checks(app, option):
+    _page_with_bundle(app)
+    assert _checks_its_files(BUNDLE)

@@ -23,11 +23,8 @@ __all__ = ["install", "stop_checking_included"]
 
 def stop_checking_included(response: Response) -> Response:
     """``after_request``: the bundles this request included no longer check their files."""
-    included = (getattr(g, "_webassets", None) or {}).get("included") or ()
-    env = webassets_tools.env
-    for name in included:
-        if env is not None and webassets_tools.is_registered(name):
-            env[name].config["auto_build"] = False
+    for name in (getattr(g, "_webassets", None) or {}).get("included") or ():
+        webassets_tools.env[name].config["auto_build"] = False  # included: registered
     return response
 
 
