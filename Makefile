@@ -30,9 +30,11 @@ services: install
 portal: install
 	@scripts/portal.sh start
 
+# the suite runs in TEST_WORKERS parallel processes, each on its own databases (tests/conftest.py)
+TEST_WORKERS ?= 2
 test: services
-	@scripts/setup-ckan.sh test
-	$(BIN)/pytest --ckan-ini=test.ini tests
+	@TEST_WORKERS=$(TEST_WORKERS) scripts/setup-ckan.sh test
+	$(BIN)/pytest --ckan-ini=test.ini -n $(TEST_WORKERS) tests
 
 stop:
 	@scripts/portal.sh stop

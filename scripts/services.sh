@@ -5,6 +5,7 @@
 #   scripts/services.sh start   # install what is missing, start what is not running
 #   scripts/services.sh stop    # stop what this script started
 #   scripts/services.sh status
+#   scripts/services.sh ensure-core CORE   # add a CKAN core to the running Solr (test workers)
 #
 # Logs: .run/log/solr.log, .run/log/redis.log; PostgreSQL logs where Debian puts them
 # (/var/log/postgresql/postgresql-<version>-main.log).
@@ -106,6 +107,25 @@ ckan_schema() {
   "$py" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))'
 }
 
+# write_core_conf HOME CORE: the configuration of a CKAN core (CKAN's schema, our solrconfig)
+write_core_conf() {
+  mkdir -p "$1/$2/conf"
+  cp solr/conf/solrconfig.xml solr/conf/*.txt "$1/$2/conf/"
+  cp "$(ckan_schema)" "$1/$2/conf/schema.xml"
+}
+
+# ensure_core CORE [PORT HOME]: a CKAN core added to the running Solr when it lacks it (the test
+# suite's parallel workers each have their own: ckan_test_gw1, ...)
+ensure_core() {
+  local core=$1 port=${2:-$SOLR_PORT} home=${3:-$RUN/solr/home}
+  local admin="http://127.0.0.1:$port/solr/admin/cores"
+  curl -sf "$admin?action=STATUS&core=$core&wt=json" | grep -q '"instanceDir"' && return
+  write_core_conf "$home" "$core"
+  curl -sf "$admin?action=CREATE&name=$core&instanceDir=$core" >/dev/null \
+    || { say "Solr on $port could not create the core $core"; exit 1; }
+  say "Solr core $core created"
+}
+
 # start_solr PORT HOME: serves the core "ckan" from HOME on 127.0.0.1:PORT
 start_solr() {
   local port=${1:-$SOLR_PORT} home=${2:-$RUN/solr/home}
@@ -113,12 +133,9 @@ start_solr() {
   fetch_solr_jars
   mkdir -p "$home"
   cp solr/conf/solr.xml "$home/solr.xml"
-  local schema core
-  schema=$(ckan_schema)
+  local core
   for core in ckan ckan_test; do  # the portal's core and the test suite's
-    mkdir -p "$home/$core/conf"
-    cp solr/conf/solrconfig.xml solr/conf/*.txt "$home/$core/conf/"
-    cp "$schema" "$home/$core/conf/schema.xml"
+    write_core_conf "$home" "$core"
     echo "name=$core" >"$home/$core/core.properties"
   done
   say "starting Solr $SOLR_VERSION on 127.0.0.1:$port (log $LOG/solr-$port.log)"
@@ -149,10 +166,11 @@ case "${1:-start}" in
   start) install_apt_packages; start_postgres; start_redis; start_solr ;;
   start-solr) start_solr "${2:-$SOLR_PORT}" "${3:-$RUN/solr/home-${2:-$SOLR_PORT}}" ;;
   stop-solr) stop_solr "${2:-$SOLR_PORT}" ;;
+  ensure-core) ensure_core "${2:?usage: $0 ensure-core CORE}" ;;
   stop) stop_solr; stop_redis; stop_postgres; say "stopped" ;;
   status)
     pg_isready -h 127.0.0.1 -p 5432 || true
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || true
     solr_ping "$SOLR_PORT" && echo "solr: up" || echo "solr: down" ;;
-  *) echo "usage: $0 install|start|stop|status|start-solr PORT|stop-solr PORT"; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|start-solr PORT|stop-solr PORT|ensure-core CORE"; exit 2 ;;
 esac

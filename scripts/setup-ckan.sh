@@ -2,7 +2,8 @@
 # Prepares CKAN on the running services, idempotently.
 #
 #   scripts/setup-ckan.sh portal   # ckan.ini (generated, git-ignored), portal databases, migrations
-#   scripts/setup-ckan.sh test     # test databases for test.ini (committed), migrations
+#   scripts/setup-ckan.sh test     # test databases for test.ini (committed), migrations, and
+#                                  # those of the suite's parallel workers (TEST_WORKERS, default 2)
 #
 # Database roles and databases (PostgreSQL on 127.0.0.1:5432):
 #   portal: longan / longan_datastore_ro on longan_ckan, longan_datastore
@@ -70,7 +71,34 @@ setup_test() {
   ensure_db longan_datastore_test longan_test
   migrate test.ini
   datastore_permissions test.ini longan_datastore_test
+  local n
+  for n in $(seq 1 $((${TEST_WORKERS:-2} - 1))); do setup_test_worker "gw$n" "$n"; done
   say "test databases ready"
+}
+
+# setup_test_worker NAME N: the private databases, Solr core, Redis databases and test-NAME.ini
+# (git-ignored; it inherits test.ini) of the test suite's parallel worker NAME (pytest-xdist's
+# gw1, gw2...; gw0 runs on test.ini itself): see tests/conftest.py
+setup_test_worker() {
+  local name=$1 n=$2 ini=test-$1.ini
+  ensure_db "longan_ckan_test_$name" longan_test
+  ensure_db "longan_datastore_test_$name" longan_test
+  "$ROOT/scripts/services.sh" ensure-core "ckan_test_$name"
+  cat >"$ini" <<EOF
+# The test config of the parallel test worker $name (scripts/setup-ckan.sh test); not committed.
+[app:main]
+use = config:test.ini
+sqlalchemy.url = postgresql://longan_test:longan_test@127.0.0.1:5432/longan_ckan_test_$name
+ckan.datastore.write_url = postgresql://longan_test:longan_test@127.0.0.1:5432/longan_datastore_test_$name
+ckan.datastore.read_url = postgresql://longan_test_ro:longan_test_ro@127.0.0.1:5432/longan_datastore_test_$name
+solr_url = http://127.0.0.1:8983/solr/ckan_test_$name
+ckan.redis.url = redis://127.0.0.1:6379/$((3 + 2 * n))
+ckan.harvest.mq.redis_db = $((4 + 2 * n))
+ckan.site_id = longan_test_$name
+ckan.storage_path = /tmp/longan_test_storage_$name
+EOF
+  migrate "$ini"
+  datastore_permissions "$ini" "longan_datastore_test_$name"
 }
 
 write_portal_ini() {

@@ -4,7 +4,9 @@ plugins and the application kept between tests while nothing changed them (tests
 services are the real ones started by ``scripts/services.sh``."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,17 +71,58 @@ def build_once(empty_site) -> Callable[[str, Callable[[], Any]], Any]:
 #: each module in between that empties the site
 WORKFLOW_WORLD_MODULES = ("tests/datarequests/", "tests/feedback/", "tests/workflow/",
                           "tests/ops/test_faults.py")
+#: the longest groups of modules, run first so that the parallel workers finish together
+LONGEST_GROUPS = ("workflow-world", "tests/ops", "tests/harvesters", "tests/portal")
+
+
+def group_of(nodeid: str) -> str:
+    """The group of modules a test belongs to, which one parallel worker runs in the order
+    collected (their module and session worlds built once): the modules of the workflow's world
+    but the fault tests (which build it again on their own), else the test's folder."""
+    if any(nodeid.startswith(prefix) for prefix in WORKFLOW_WORLD_MODULES[:-1]):
+        return "workflow-world"
+    folder, _, _ = nodeid.partition("::")[0].rpartition("/")
+    return folder
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the modules of the workflow's world together, where the first of them would run."""
-    def member(item: pytest.Item) -> int | None:
-        return next((i for i, prefix in enumerate(WORKFLOW_WORLD_MODULES)
-                     if item.nodeid.startswith(prefix)), None)
+    """The longest groups first; the modules of the workflow's world together, the fault tests
+    right after them (one process then builds that world once)."""
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        group = group_of(item.nodeid)
+        first = LONGEST_GROUPS.index(group) if group in LONGEST_GROUPS else len(LONGEST_GROUPS)
+        member = next((i for i, prefix in enumerate(WORKFLOW_WORLD_MODULES)
+                       if item.nodeid.startswith(prefix)), len(WORKFLOW_WORLD_MODULES))
+        return first, member
 
-    first = next((n for n, item in enumerate(items) if member(item) is not None), None)
-    if first is None:
+    items.sort(key=rank)  # stable: collection order within a group
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A parallel worker other than the first (``make test`` runs pytest-xdist's gw0 and gw1)
+    runs on its own databases, Solr core and Redis databases: ``test-gw1.ini`` next to
+    ``test.ini``, written by ``scripts/setup-ckan.sh test``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker == "gw0" or not config.option.ckan_ini:
         return
-    grouped = sorted((item for item in items if member(item) is not None), key=member)
-    others = [item for item in items if member(item) is None]
-    items[:] = others[:first] + grouped + others[first:]
+    base = Path(config.option.ckan_ini)
+    ini = base.with_name(f"{base.stem}-{worker}.ini")
+    if not ini.exists():
+        raise pytest.UsageError(f"{ini} is missing: scripts/setup-ckan.sh test writes it "
+                                f"(TEST_WORKERS=N for N workers)")
+    config.option.ckan_ini = str(ini)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n N`` hands out whole groups (:func:`group_of`), longest first."""
+    if config.getvalue("dist") not in ("load", "loadscope"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    config.option.loadscopereorder = False
+    return GroupScheduling(config, log)

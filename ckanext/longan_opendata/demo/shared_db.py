@@ -17,6 +17,7 @@ The figures are illustrative: shaped like the province's publications, not offic
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import subprocess
@@ -107,6 +108,15 @@ def ensure_roles(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
     Returns the passwords, generated on the first run into the secrets file.
     """
     file = secrets_path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with open(file.with_name(file.name + ".lock"), "a") as lock:
+        # one run at a time (the test suite's parallel workers): the first writes the passwords
+        # that the others read, and PostgreSQL refuses concurrent changes of one role
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_roles_locked(file)
+
+
+def _ensure_roles_locked(file: Path) -> dict[str, str]:
     values = read_secrets(file)
     changed = False
     for key in (OWNER_PW_KEY, READER_PW_KEY):
@@ -114,7 +124,6 @@ def ensure_roles(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
             values[key] = secrets.token_urlsafe(18)
             changed = True
     if changed:
-        file.parent.mkdir(parents=True, exist_ok=True)
         old_umask = os.umask(0o077)
         try:
             file.write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
