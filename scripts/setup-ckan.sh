@@ -58,9 +58,9 @@ datastore_permissions() {
 }
 
 migrate() {  # INI
-  "$CKAN" -c "$1" db init >"$RUN/log/db-init.log" 2>&1 || { cat "$RUN/log/db-init.log"; exit 1; }
-  "$CKAN" -c "$1" db pending-migrations --apply >>"$RUN/log/db-init.log" 2>&1 || {
-    cat "$RUN/log/db-init.log"; exit 1; }
+  local log=$RUN/log/db-init-${1%.ini}.log
+  "$CKAN" -c "$1" db init >"$log" 2>&1 || { cat "$log"; exit 1; }
+  "$CKAN" -c "$1" db pending-migrations --apply >>"$log" 2>&1 || { cat "$log"; exit 1; }
 }
 
 setup_test() {
@@ -69,10 +69,13 @@ setup_test() {
   limit_read_role longan_test_ro
   ensure_db longan_ckan_test longan_test
   ensure_db longan_datastore_test longan_test
+  local n workers=()
+  for n in $(seq 1 $((${TEST_WORKERS:-2} - 1))); do  # alongside test.ini's (each a few ckan runs)
+    setup_test_worker "gw$n" "$n" & workers+=($!)
+  done
   migrate test.ini
   datastore_permissions test.ini longan_datastore_test
-  local n
-  for n in $(seq 1 $((${TEST_WORKERS:-2} - 1))); do setup_test_worker "gw$n" "$n"; done
+  for n in "${workers[@]}"; do wait "$n"; done
   say "test databases ready"
 }
 
