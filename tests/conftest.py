@@ -108,8 +108,9 @@ def pytest_configure(config: pytest.Config) -> None:
     base = Path(config.option.ckan_ini)
     ini = base.with_name(f"{base.stem}-{worker}.ini")
     if not ini.exists():
-        raise pytest.UsageError(f"{ini} is missing: scripts/setup-ckan.sh test writes it "
-                                f"(TEST_WORKERS=N for N workers)")
+        raise pytest.UsageError(f"{ini} is missing: scripts/setup-ckan.sh test writes "
+                                f"test-gw1.ini ... (TEST_WORKERS=N for N workers); a sandbox's "
+                                f"config (scripts/sandbox.sh) runs in one process, without -n")
     config.option.ckan_ini = str(ini)
 
 
