@@ -122,7 +122,8 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         return quality.facets(search.facets(facets_dict))
 
-    # IPackageController (workflow: state and history in package_show, history not indexed)
+    # IPackageController (workflow: state and history in package_show; the index keeps the
+    # public history only)
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return quality.before_dataset_index(
             search.index_fields(workflow.before_dataset_index(pkg_dict)))
@@ -130,12 +131,19 @@ class LonganOpendataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_show(self, context, pkg_dict: dict[str, Any]) -> None:
         workflow.after_dataset_show(context, pkg_dict)
 
+    def after_dataset_create(self, context, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_dataset_write(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict: dict[str, Any]) -> None:
+        workflow.after_dataset_write(context, pkg_dict)
+
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.normalise_query(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
-        return quality.label_facet_items(search.label_facet_items(search_results))
+        return quality.label_facet_items(search.label_facet_items(
+            workflow.after_dataset_search(search_results)))
 
     # IPermissionLabels: only published datasets are public
     _labels = workflow.WorkflowPermissionLabels()

@@ -8,9 +8,9 @@ relationships, CKAN's session still holds all of it (``expire_on_commit`` is off
 :func:`dictize_from_session` makes the same dictionary from those objects, and everything else
 stays CKAN's (``package_show`` with its hooks, the show validation of both schemas, then
 ``index_package``). The documents are unchanged (``tests/ops/test_bulk_load.py`` compares one
-with CKAN's own reindex); the workflow history, which the index drops, is not read either
-(:func:`~ckanext.longan_opendata.workflow.history_left_out`), and the link-check results of the
-quality score are read once per batch (:func:`~ckanext.longan_opendata.quality.links.prefetched`).
+with CKAN's own reindex); the public workflow history the documents keep is read once per batch
+(:func:`~ckanext.longan_opendata.workflow.history_left_out`), and so are the link-check results
+of the quality score (:func:`~ckanext.longan_opendata.quality.links.prefetched`).
 """
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def index_batch(ids: list[str], from_session: Collection[str] = ()) -> None:
 
     search.index.make_connection = lambda *a, **k: Collect()
     try:
-        with wf.history_left_out(), links.prefetched(ids), \
+        with wf.history_left_out(ids), links.prefetched(ids), \
                 _dictized_from_session(frozenset(from_session)):
             for pkg_id in ids:
                 default, custom = package_show_default_and_custom_schemas(

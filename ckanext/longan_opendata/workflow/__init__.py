@@ -16,6 +16,7 @@ from typing import Any
 
 from .history import (
     changes_since_published,
+    forget_history,
     hide_past_activities,
     history,
     last_published_version,
@@ -57,6 +58,7 @@ from .states import (
 )
 from .visibility import (
     WorkflowPermissionLabels,
+    after_dataset_search,
     after_dataset_show,
     before_dataset_index,
     history_left_out,
@@ -66,10 +68,11 @@ __all__ = [
     "ACTIVITY_TYPE", "APPROVED", "CONTEXT_COMMENT_KEY", "CONTEXT_KEY", "DRAFT", "PENDING",
     "PUBLISHED", "REJECTED", "RETURN_TO_DRAFT_ON_EDIT", "REVIEWER_TRANSITIONS",
     "SELF_APPROVAL_OPTION", "STATES", "TRANSITIONS", "WITHDRAWN", "WorkflowPermissionLabels",
-    "after_dataset_show", "allowed_transitions", "before_dataset_index",
+    "after_dataset_search", "after_dataset_show", "after_dataset_write", "allowed_transitions",
+    "before_dataset_index",
     "changes_since_published", "get_actions", "get_auth_functions", "get_blueprints",
     "get_helpers", "get_package", "get_signal_subscriptions", "get_validators",
-    "harvest_context", "hide_past_activities", "history", "history_left_out",
+    "forget_history", "harvest_context", "hide_past_activities", "history", "history_left_out",
     "is_public_state", "is_reviewer", "is_steward", "last_published_version",
     "last_submitter_id", "last_transition",
     "may_approve_own", "missing_review_fields", "record_transition", "role_in_agency",
@@ -86,6 +89,13 @@ def missing_review_fields(pkg_dict: dict[str, Any]) -> list[str]:
     from ckanext.longan_opendata.metadata import review
 
     return review.missing_review_fields(pkg_dict)
+
+
+def after_dataset_write(context: Any, pkg_dict: dict[str, Any]) -> None:
+    """``after_dataset_create``/``after_dataset_update``: the transition the workflow's guard
+    put in the context, recorded in CKAN's transaction (:mod:`.guards`)."""
+    from . import guards
+    guards.record_pending_transition(context, pkg_dict)
 
 
 def get_actions() -> dict[str, Any]:

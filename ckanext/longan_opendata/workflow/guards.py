@@ -21,7 +21,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.longan_opendata import workflow as wf
 from ckanext.longan_opendata.security import params as checks
 
-__all__ = ["CHAINED_ACTIONS", "get_actions"]
+__all__ = ["CHAINED_ACTIONS", "get_actions", "record_pending_transition"]
 
 #: CKAN's actions that the workflow wraps, each by the function of the same name below
 CHAINED_ACTIONS = (
@@ -69,6 +69,46 @@ def _actor(context: Context) -> model.User | str | None:
     return context.get("user")
 
 
+def _with_transition(up_func: Action, context: Context, data_dict: DataDict, from_state: str,
+                     to_state: str, comment: str, extra: dict[str, Any] | None = None) -> Any:
+    """CKAN's action, which records the transition inside its own transaction
+    (:func:`record_pending_transition`, from its ``after_dataset_create``/``_update`` hook):
+    the search document CKAN makes before its commit then holds the new history, whose public
+    part anonymous ``package_show`` reads from it. A caller that defers the commit
+    (``defer_commit``: the bulk load) commits both."""
+    context[_PENDING] = {"user_name": _actor(context), "from_state": from_state,
+                         "to_state": to_state, "comment": comment, "extra": extra}
+    try:
+        result = up_func(context, data_dict)
+    finally:
+        pending = context.pop(_PENDING, None)
+    pkg = model.Package.get(result if isinstance(result, str) else result["id"])
+    if pending is not None and pkg is not None:  # no hook ran (nothing saved): as before
+        wf.record_transition(pkg, **pending, commit=not context.get("defer_commit"))
+    elif pkg is not None and not context.get("defer_commit"):
+        wf.forget_history(pkg.id)  # after the commit: a reader in between cached the old one
+    return result
+
+
+#: the context key of the transition :func:`record_pending_transition` records
+_PENDING = "longan_workflow_pending_transition"
+
+
+def record_pending_transition(context: Context, pkg_dict: dict[str, Any]) -> None:
+    """``after_dataset_create``/``after_dataset_update``: record the transition the workflow's
+    guard put in the context, in CKAN's transaction, before CKAN indexes and commits the
+    dataset (flushed, so that the search document's history query sees it)."""
+    pending = context.pop(_PENDING, None)
+    if pending is None:
+        return
+    pkg = model.Package.get(pkg_dict.get("id") or pkg_dict.get("name"))
+    if pkg is None:
+        context[_PENDING] = pending
+        return
+    wf.record_transition(pkg, **pending, commit=False)
+    model.Session.flush()
+
+
 def _dataset_ref(data_dict: DataDict) -> str:
     """The ``id`` (or else ``name``) a dataset action names, checked to be text without NUL."""
     return checks.optional_text(data_dict, "id") or checks.optional_text(data_dict, "name")
@@ -104,14 +144,10 @@ def package_create(up_func: Action, context: Context, data_dict: DataDict) -> An
         _refuse_state_change(data_dict, wf.DRAFT)
     target = trusted or wf.DRAFT
     _set_state(data_dict, target)
-    result = up_func(context, data_dict)
-    if target != wf.DRAFT:
-        pkg = model.Package.get(result if isinstance(result, str) else result["id"])
-        if pkg is not None:
-            wf.record_transition(pkg, _actor(context), wf.DRAFT, target,
-                                 context.get(wf.CONTEXT_COMMENT_KEY, ""),
-                                 commit=not context.get("defer_commit"))
-    return result
+    if target == wf.DRAFT:
+        return up_func(context, data_dict)
+    return _with_transition(up_func, context, data_dict, wf.DRAFT, target,
+                            context.get(wf.CONTEXT_COMMENT_KEY, ""))
 
 
 @tk.chained_action
@@ -136,12 +172,10 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
         target = trusted
         comment = context.get(wf.CONTEXT_COMMENT_KEY, "")
     _set_state(data_dict, target)
-    result = up_func(context, data_dict)
-    if target != current:
-        wf.record_transition(pkg, _actor(context), current, target, comment,
-                             context.get("longan_workflow_extra"),
-                             commit=not context.get("defer_commit"))
-    return result
+    if target == current:
+        return up_func(context, data_dict)
+    return _with_transition(up_func, context, data_dict, current, target, comment,
+                            context.get("longan_workflow_extra"))
 
 
 @tk.chained_action

@@ -18,7 +18,7 @@ from ckan.types import Context
 
 from ckanext.longan_opendata import rediscache
 
-from .states import ACTIVITY_TYPE, PENDING, is_public_state
+from .states import ACTIVITY_TYPE, PENDING, is_public_state, state_of_package
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,22 @@ def record_transition(
         hide_past_activities(pkg)
     if commit:
         model.Session.commit()
+        _refresh_public_document(pkg)
     forget_history(pkg.id)  # after the commit: a reader in between cached the old one
+
+
+def _refresh_public_document(pkg: model.Package) -> None:
+    """A transition recorded outside CKAN's dataset actions (whose own transaction records the
+    workflow's, see :mod:`.guards`): the search document of a public dataset keeps the public
+    history, so it is made again."""
+    if pkg.private or not is_public_state(state_of_package(pkg)):
+        return
+    from ckan.lib import search
+    try:
+        search.rebuild(pkg.id)
+    except search.SearchError:  # Solr down: package_show reads the database meanwhile
+        log.warning("search document of %s not refreshed after its transition", pkg.id,
+                    exc_info=True)
 
 
 def hide_past_activities(pkg: model.Package) -> None:
@@ -126,15 +141,57 @@ def shown_history(pkg_dict: dict[str, Any], user_labels: list[str] | None) -> li
     package_id, version = pkg_dict["id"], str(pkg_dict.get("metadata_modified") or "")
     rows, stamp = rediscache.fetch(_HISTORY, package_id, "all", version)
     if rows is None:
-        # plain SQL on the session's connection: no flush of the objects the action holds, no
-        # statement to compile (a dataset's first view after a change pays only the query)
-        found = model.Session.connection().execute(_HISTORY_SQL, {
-            "package_id": package_id, "activity_type": ACTIVITY_TYPE}).all()
-        rows = [{**_transition_dict(timestamp, json.loads(data) if data else None),
-                 "labels": labels or []}
-                for timestamp, data, labels in found]
+        rows = _labelled_transitions(package_id)
         if version:
             rediscache.store(_HISTORY, package_id, "all", stamp, rows, rediscache.seconds())
+    return _visible(rows, user_labels)
+
+
+def public_history(package_id: str) -> list[dict[str, Any]]:
+    """The transitions anyone may see, read from the database and not from the cache: the
+    search document that keeps them is made inside the commit that records a transition, before
+    :func:`forget_history` tells the cache."""
+    if not plugin_loaded("activity"):
+        return []
+    return _visible(_labelled_transitions(package_id), anonymous_labels())
+
+
+_PUBLIC_HISTORIES_SQL = sa.text(
+    "SELECT object_id, timestamp, data, permission_labels FROM activity "
+    "WHERE object_id = ANY(:package_ids) AND activity_type = :activity_type "
+    "AND permission_labels && CAST(:labels AS text[]) ORDER BY timestamp")
+
+
+def public_histories(package_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """:func:`public_history` of many datasets in one query (the bulk load's documents)."""
+    if not plugin_loaded("activity") or not package_ids:
+        return {}
+    found = model.Session.connection().execute(_PUBLIC_HISTORIES_SQL, {
+        "package_ids": list(package_ids), "activity_type": ACTIVITY_TYPE,
+        "labels": anonymous_labels()}).all()
+    histories: dict[str, list[dict[str, Any]]] = {pkg_id: [] for pkg_id in package_ids}
+    for object_id, timestamp, data, _labels in found:
+        histories[object_id].append(
+            _transition_dict(timestamp, json.loads(data) if data else None))
+    return histories
+
+
+def anonymous_labels() -> list[str]:
+    """The permission labels of a visitor who is not logged in."""
+    return get_permission_labels().get_user_dataset_labels(None)
+
+
+def _labelled_transitions(package_id: str) -> list[dict[str, Any]]:
+    # plain SQL on the session's connection: no flush of the objects the action holds, no
+    # statement to compile (a dataset's first view after a change pays only the query)
+    found = model.Session.connection().execute(_HISTORY_SQL, {
+        "package_id": package_id, "activity_type": ACTIVITY_TYPE}).all()
+    return [{**_transition_dict(timestamp, json.loads(data) if data else None),
+             "labels": labels or []}
+            for timestamp, data, labels in found]
+
+
+def _visible(rows: list[dict[str, Any]], user_labels: list[str] | None) -> list[dict[str, Any]]:
     wanted = None if user_labels is None else set(user_labels)
     return [{k: v for k, v in row.items() if k != "labels"} for row in rows
             if wanted is None or wanted.intersection(row["labels"])]
