@@ -76,15 +76,16 @@ def _with_transition(up_func: Action, context: Context, data_dict: DataDict, fro
     the search document CKAN makes before its commit then holds the new history, whose public
     part anonymous ``package_show`` reads from it. A caller that defers the commit
     (``defer_commit``: the bulk load) commits both."""
-    context[_PENDING] = {"user_name": _actor(context), "from_state": from_state,
-                         "to_state": to_state, "comment": comment, "extra": extra}
+    context[_PENDING] = (_dataset_ref(data_dict), {
+        "user_name": _actor(context), "from_state": from_state, "to_state": to_state,
+        "comment": comment, "extra": extra})
     try:
         result = up_func(context, data_dict)
     finally:
         pending = context.pop(_PENDING, None)
     pkg = model.Package.get(result if isinstance(result, str) else result["id"])
     if pending is not None and pkg is not None:  # no hook ran (nothing saved): as before
-        wf.record_transition(pkg, **pending, commit=not context.get("defer_commit"))
+        wf.record_transition(pkg, **pending[1], commit=not context.get("defer_commit"))
     elif pkg is not None and not context.get("defer_commit"):
         wf.forget_history(pkg.id)  # after the commit: a reader in between cached the old one
     return result
@@ -98,14 +99,14 @@ def record_pending_transition(context: Context, pkg_dict: dict[str, Any]) -> Non
     """``after_dataset_create``/``after_dataset_update``: record the transition the workflow's
     guard put in the context, in CKAN's transaction, before CKAN indexes and commits the
     dataset (flushed, so that the search document's history query sees it)."""
-    pending = context.pop(_PENDING, None)
+    pending = context.get(_PENDING)
     if pending is None:
         return
     pkg = model.Package.get(pkg_dict.get("id") or pkg_dict.get("name"))
-    if pkg is None:
-        context[_PENDING] = pending
+    if pkg is None or pending[0] not in (pkg.id, pkg.name):  # another dataset's hook
         return
-    wf.record_transition(pkg, **pending, commit=False)
+    del context[_PENDING]
+    wf.record_transition(pkg, **pending[1], commit=False)
     model.Session.flush()
 
 
