@@ -98,9 +98,9 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         data.pop("workflow_history", None)
         data.pop(INDEXED_PUBLIC_HISTORY, None)
         if is_public_state(state) and not pkg_dict.get("private") and pkg_dict.get("id"):
-            prefetched = _MAKING_SEARCH_DOCUMENTS.get()
-            data[INDEXED_PUBLIC_HISTORY] = (public_history(pkg_dict["id"]) if prefetched is None
-                                            else prefetched.get(pkg_dict["id"], []))
+            prefetched = _MAKING_SEARCH_DOCUMENTS.get() or {}
+            data[INDEXED_PUBLIC_HISTORY] = (prefetched[pkg_dict["id"]] if pkg_dict["id"] in
+                                            prefetched else public_history(pkg_dict["id"]))
         pkg_dict["validated_data_dict"] = json.dumps(data)
     pkg_dict.pop("workflow_history", None)
     return pkg_dict
