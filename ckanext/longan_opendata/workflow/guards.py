@@ -83,11 +83,13 @@ def _with_transition(up_func: Action, context: Context, data_dict: DataDict, fro
         result = up_func(context, data_dict)
     finally:
         pending = context.pop(_PENDING, None)
-    pkg = model.Package.get(result if isinstance(result, str) else result["id"])
-    if pending is not None and pkg is not None:  # no hook ran (nothing saved): as before
-        wf.record_transition(pkg, **pending[1], commit=not context.get("defer_commit"))
-    elif pkg is not None and not context.get("defer_commit"):
-        wf.forget_history(pkg.id)  # after the commit: a reader in between cached the old one
+    package_id = result if isinstance(result, str) else result["id"]
+    if pending is not None:  # no hook ran (CKAN saw nothing to save): recorded on its own
+        pkg = model.Package.get(package_id)
+        if pkg is not None:
+            wf.record_transition(pkg, **pending[1], commit=not context.get("defer_commit"))
+    elif not context.get("defer_commit"):
+        wf.forget_history(package_id)  # after the commit: a reader in between cached the old one
     return result
 
 

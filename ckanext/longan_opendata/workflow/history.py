@@ -151,9 +151,7 @@ def public_history(package_id: str) -> list[dict[str, Any]]:
     """The transitions anyone may see, read from the database and not from the cache: the
     search document that keeps them is made inside the commit that records a transition, before
     :func:`forget_history` tells the cache."""
-    if not plugin_loaded("activity"):
-        return []
-    return _visible(_labelled_transitions(package_id), anonymous_labels())
+    return public_histories([package_id]).get(package_id, [])
 
 
 _PUBLIC_HISTORIES_SQL = sa.text(
@@ -163,7 +161,8 @@ _PUBLIC_HISTORIES_SQL = sa.text(
 
 
 def public_histories(package_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """:func:`public_history` of many datasets in one query (the bulk load's documents)."""
+    """:func:`public_history` of each of ``package_ids``, in one query (the bulk load reads a
+    whole batch's)."""
     if not plugin_loaded("activity") or not package_ids:
         return {}
     found = model.Session.connection().execute(_PUBLIC_HISTORIES_SQL, {
