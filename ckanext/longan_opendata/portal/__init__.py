@@ -9,8 +9,8 @@ __all__ = ["get_actions", "get_auth_functions", "get_blueprints", "get_helpers",
 
 
 def get_actions() -> dict[str, Any]:
-    from . import stats
-    return stats.get_actions()
+    from . import dataset_lookup, stats
+    return {**stats.get_actions(), **dataset_lookup.get_actions()}
 
 
 def get_auth_functions() -> dict[str, Any]:
