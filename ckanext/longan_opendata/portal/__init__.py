@@ -19,8 +19,8 @@ def get_auth_functions() -> dict[str, Any]:
 
 
 def get_helpers() -> dict[str, Any]:
-    from . import formats, helpers
-    return {**helpers.get_helpers(), **formats.get_helpers()}
+    from . import excerpts, formats, helpers
+    return {**helpers.get_helpers(), **formats.get_helpers(), **excerpts.get_helpers()}
 
 
 def get_blueprints() -> list[Any]:
