@@ -91,6 +91,9 @@ def test_steward_reviewer_and_visitor_publish_a_dataset(portal, chromium):
     # the steward logs in and fills the Vietnamese form
     steward.log_in(portal["steward"])
     steward.go("/dataset/new")
+    # CKAN's JS modules start after the page's "load" (they wait for the translations): the URL
+    # preview exists once the title field is watched, so typing before it would go unseen
+    expect(page.locator(".slug-preview")).to_be_visible()
     page.fill("#field-title", TITLE)
     # the URL the form proposes folds the Vietnamese letters (portal.js), as slug.py does
     expect(page.locator("#field-name")).to_have_value(slugify(TITLE))
