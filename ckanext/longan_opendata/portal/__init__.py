@@ -1,5 +1,6 @@
 """The public portal: pages (statistics, API guide, administrative units, counted downloads),
-template helpers, the ``longan_stats`` action and the usage counters."""
+template helpers, the ``longan_stats`` action and the usage counters; the cheaper paths of the
+public reads (``package_show`` by name in one query, description excerpts made once per text)."""
 from __future__ import annotations
 
 from typing import Any

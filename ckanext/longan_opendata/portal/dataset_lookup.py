@@ -52,13 +52,13 @@ def package_show(up_func: Action, context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     reference = data_dict.get("id") or data_dict.get("name_or_id")
+    # held until CKAN has found it: the session's identity map keeps only weak references
+    dataset = None
     if (isinstance(reference, str) and reference and not _UUID.match(reference)
             and not context.get("for_update")):
-        # held until CKAN has found it: the session's identity map keeps only weak references
         dataset = _dataset(reference)
         if dataset is not None and dataset.id != reference:
             data_dict = {**data_dict, "id": dataset.id}
-        return up_func(context, data_dict)
     return up_func(context, data_dict)
 
 
