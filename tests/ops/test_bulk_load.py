@@ -12,6 +12,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.longan_opendata import workflow as wf
 from ckanext.longan_opendata.ops import bulk_load
+from tests.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -101,15 +102,8 @@ def _solr_document(pkg_id: str) -> dict:
 
 
 def _statements_of(action) -> int:
-    import sqlalchemy as sa
-
-    seen = []
-    listener = lambda *_args: seen.append(1)  # noqa: E731
-    sa.event.listen(model.meta.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         action()
-    finally:
-        sa.event.remove(model.meta.engine, "before_cursor_execute", listener)
     return len(seen)
 
 

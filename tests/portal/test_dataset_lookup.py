@@ -1,35 +1,17 @@
 """``package_show`` by name: one query on the dataset table, and CKAN's answer and checks kept."""
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 
 import pytest
-from ckan import model
-from sqlalchemy import event
 
 from tests.portal.conftest import make_dataset
+from tests.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 #: a query reading the dataset table itself (not ``package_extra``, ``package_tag``, …)
 _DATASET_TABLE = re.compile(r"\bFROM package\b(?!_)")
-
-
-@contextlib.contextmanager
-def _dataset_queries() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, params, context, executemany):
-        if _DATASET_TABLE.search(statement):
-            seen.append(statement)
-
-    event.listen(model.meta.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(model.meta.engine, "before_cursor_execute", record)
 
 
 def _show(app, reference: str, status: int = 200) -> dict:
@@ -40,8 +22,9 @@ def test_a_dataset_asked_by_name_is_read_once_and_answered_as_by_id(app, agencie
     user, office, _ = agencies
     dataset = make_dataset(user, office, "dan-so-tan-an", title="Dân số Tân An")
 
-    with _dataset_queries() as queries:
+    with recorded_statements() as statements:
         by_name = _show(app, "dan-so-tan-an")["result"]
+    queries = [statement for statement in statements if _DATASET_TABLE.search(statement)]
     # CKAN alone reads it four times: as an id, then by name, in the action and in its auth
     assert len(queries) == 1, queries
     by_id = _show(app, dataset["id"])["result"]

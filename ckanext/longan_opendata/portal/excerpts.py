@@ -24,7 +24,7 @@ REMEMBERED = 2048
 LONGEST = 4000
 
 
-@functools.lru_cache(maxsize=REMEMBERED)
+@functools.lru_cache(maxsize=REMEMBERED, typed=True)  # a Markup text apart from a str
 def _remembered(make: Callable[..., Any], text: str, extract_length: int) -> Any:
     return make(text, extract_length=extract_length)
 
